@@ -1,0 +1,13 @@
+package dev.launcher.app;
+
+/** The jar's entry point. */
+public final class Main {
+
+    private Main() {
+    }
+
+    /** Runs the launcher and exits with its code; see the README for flags and exit codes. */
+    public static void main(String[] args) {
+        System.exit(Launcher.forProcess().start(args));
+    }
+}

@@ -1,0 +1,35 @@
+package dev.launcher.app;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** The launcher's settings, validated. Immutable. */
+final class Options {
+
+    static final String DEFAULT_ADDR = ":8080";
+    static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration DEFAULT_DRAIN_DELAY = Duration.ZERO;
+    static final Duration DEFAULT_WORKER_INTERVAL = Duration.ofSeconds(2);
+
+    final String host;
+    final int port;
+    final Duration shutdownTimeout;
+    final Duration drainDelay;
+    final Duration workerInterval;
+    private final String shutdownToken;
+
+    Options(String host, int port, Duration shutdownTimeout, Duration drainDelay, Duration workerInterval,
+            String shutdownToken) {
+        this.host = host;
+        this.port = port;
+        this.shutdownTimeout = shutdownTimeout;
+        this.drainDelay = drainDelay;
+        this.workerInterval = workerInterval;
+        this.shutdownToken = shutdownToken;
+    }
+
+    /** The token /shutdown requires; empty when only loopback clients may use it. */
+    Optional<String> shutdownToken() {
+        return Optional.ofNullable(shutdownToken);
+    }
+}

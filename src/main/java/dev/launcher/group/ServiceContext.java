@@ -1,0 +1,63 @@
+package dev.launcher.group;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * What a running {@link Service} sees of its group: Go's {@code ctx.Done()} and {@code ctx.Deadline()}, plus the
+ * start-up report.
+ *
+ * <p>All methods may be called from any thread, any number of times.
+ */
+public interface ServiceContext {
+
+    /** The member's name, as given to {@link ServiceGroup.Builder#add}. */
+    String name();
+
+    /**
+     * Reports that this member has started (e.g. a server is bound). Idempotent. The group becomes ready when
+     * every member has called it and no stop has been triggered.
+     */
+    void started();
+
+    /** True once the group has asked its members to stop (after any drain delay). Never goes back to false. */
+    boolean isStopRequested();
+
+    /**
+     * Blocks until the group asks its members to stop.
+     *
+     * @throws InterruptedException if the thread is interrupted, e.g. by the group at the deadline
+     */
+    void awaitStop() throws InterruptedException;
+
+    /**
+     * Blocks until the group asks its members to stop, or the timeout passes.
+     *
+     * @param timeout how long to wait at most; zero or negative means do not wait
+     * @return true if a stop was requested, false if the timeout passed first
+     * @throws InterruptedException if the thread is interrupted, e.g. by the group at the deadline
+     */
+    boolean awaitStop(Duration timeout) throws InterruptedException;
+
+    /**
+     * The time left until the stop deadline, counted from the stop trigger; empty until a stop is triggered.
+     * It may be zero or negative once the deadline has passed.
+     */
+    Optional<Duration> timeLeft();
+
+    /** The deadline as a {@link System#nanoTime()} value; empty until a stop is triggered. */
+    Optional<Long> deadline();
+
+    /** Why the group is stopping; empty until a stop is triggered. */
+    Optional<StopCause> cause();
+
+    /**
+     * Asks the whole group to stop with the given cause, exactly like {@link ServiceGroup#requestStop}.
+     *
+     * @return true if this call triggered the stop, false if a stop had already been triggered
+     */
+    boolean requestStop(StopCause cause);
+
+    /** True while every member has started and no stop has been triggered. */
+    boolean isGroupReady();
+}

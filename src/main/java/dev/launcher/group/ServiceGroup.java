@@ -1,0 +1,621 @@
+package dev.launcher.group;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Runs named {@link Service members}, each on its own thread, and stops them all together.
+ *
+ * <h2>Semantics</h2>
+ * <ul>
+ *   <li><b>One ends, all end.</b> The first member to return — normally or by throwing — triggers the stop of all
+ *       the others; so does {@link #requestStop}. Only the first trigger counts: it is the {@link Outcome#cause()}.
+ *       Members returning during the stop do not replace it.</li>
+ *   <li><b>The stop sequence</b>, all on one deadline ({@code shutdownTimeout}, counted from the trigger):
+ *     <ol>
+ *       <li>the group stops being {@linkplain #isReady() ready};</li>
+ *       <li>if the stop was {@linkplain StopCause.Kind#REQUESTED requested}, members keep running for the
+ *           {@code drainDelay} (it ends early if every member has ended) — time for a load balancer to notice;</li>
+ *       <li>every member is asked to stop ({@link ServiceContext#isStopRequested()}), and they stop
+ *           concurrently;</li>
+ *       <li>at the deadline, the members still running are interrupted;</li>
+ *       <li>after the {@code interruptGrace}, those still running are abandoned: named in the outcome as
+ *           {@link MemberResult.Status#ABANDONED}, their threads (daemon threads) left behind.</li>
+ *     </ol>
+ *     So {@link #run()} returns at the latest {@code shutdownTimeout + interruptGrace} after the trigger.</li>
+ *   <li><b>Readiness</b>: the group is ready from the moment every member has called
+ *       {@link ServiceContext#started()} until the stop is triggered.</li>
+ * </ul>
+ *
+ * <h2>Use</h2>
+ * <pre>{@code
+ * ServiceGroup group = ServiceGroup.builder()
+ *         .shutdownTimeout(Duration.ofSeconds(5))
+ *         .add("http", httpService)
+ *         .add("worker", worker)
+ *         .build();
+ * Outcome outcome = group.run();   // blocks until every member ended or was abandoned
+ * }</pre>
+ * A group runs once: a second {@link #run()} throws {@link IllegalStateException}. A stop requested before
+ * {@code run()} makes {@code run()} return at once with every member {@link MemberResult.Status#NOT_STARTED}.
+ * Every other method may be called from any thread at any time.
+ */
+public final class ServiceGroup {
+
+    /** The group's life, in order; it only moves forward. */
+    public enum State {
+        /** Built, {@link #run()} not called yet. */
+        NEW,
+        /** Members are running, not all have started. */
+        STARTING,
+        /** Every member has started; the group is ready. */
+        RUNNING,
+        /** The stop is triggered; members keep running through the drain delay. */
+        DRAINING,
+        /** Members are asked to stop. */
+        STOPPING,
+        /** Every member ended or was abandoned; the outcome is known. */
+        TERMINATED
+    }
+
+    /** The shutdown timeout when none is set: 5 seconds. */
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
+    /** The grace after the interrupt when none is set: 500 milliseconds. */
+    public static final Duration DEFAULT_INTERRUPT_GRACE = Duration.ofMillis(500);
+
+    private final List<Member> members;
+    private final Duration shutdownTimeout;
+    private final Duration drainDelay;
+    private final Duration interruptGrace;
+    private final GroupListener listener;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    // guarded by lock
+    private State state = State.NEW;
+    private StopCause cause;
+    private long runStartedAt;
+    private long triggeredAt;
+    private long deadline;
+    private int startedCount;
+    private int endedCount;
+    private boolean stopAsked;
+    private Outcome outcome;
+
+    private ServiceGroup(Builder builder) {
+        this.shutdownTimeout = builder.shutdownTimeout;
+        this.drainDelay = builder.drainDelay;
+        this.interruptGrace = builder.interruptGrace;
+        this.listener = builder.listener;
+        List<Member> list = new ArrayList<>();
+        for (int i = 0; i < builder.names.size(); i++) {
+            list.add(new Member(builder.names.get(i), builder.services.get(i)));
+        }
+        this.members = List.copyOf(list);
+    }
+
+    /** A new builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Runs every member until the group stops, then returns how it stopped. Blocks the calling thread.
+     *
+     * <p>If the calling thread is interrupted, the group stops with cause {@code interrupted} and {@code run}
+     * still returns the outcome, with the thread's interrupt status set.
+     *
+     * @return the outcome; never null
+     * @throws IllegalStateException if the group has already been run
+     */
+    public Outcome run() {
+        lock.lock();
+        try {
+            if (state != State.NEW) {
+                throw new IllegalStateException(this + ": run() may be called only once");
+            }
+            runStartedAt = System.nanoTime();
+            if (cause != null) {
+                return terminate(System.nanoTime());
+            }
+            state = State.STARTING;
+        } finally {
+            lock.unlock();
+        }
+        // run each member
+        for (Member member : members) {
+            member.start();
+        }
+        boolean interrupted = false;
+        // wait for the first trigger
+        while (true) {
+            try {
+                await(() -> cause != null, Long.MAX_VALUE);
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+                requestStop(StopCause.requested("interrupted"));
+            }
+        }
+        // keep serving through the drain delay
+        if (cause.kind() == StopCause.Kind.REQUESTED && !drainDelay.isZero()) {
+            interrupted |= awaitUninterruptibly(() -> endedCount == members.size(), triggeredAt + drainDelay.toNanos());
+        }
+        // ask every member to stop
+        long left;
+        lock.lock();
+        try {
+            stopAsked = true;
+            state = State.STOPPING;
+            changed.signalAll();
+            left = deadline - System.nanoTime();
+        } finally {
+            lock.unlock();
+        }
+        notifyListener(() -> listener.stopRequested(Duration.ofNanos(Math.max(0, left))));
+        // wait for all until the deadline
+        interrupted |= awaitUninterruptibly(() -> endedCount == members.size(), deadline);
+        // interrupt the stragglers, give them a grace
+        List<String> stragglers = new ArrayList<>();
+        lock.lock();
+        try {
+            for (Member member : members) {
+                if (!member.ended) {
+                    member.interruptedByGroup = true;
+                    stragglers.add(member.name);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (!stragglers.isEmpty()) {
+            notifyListener(() -> listener.deadlinePassed(List.copyOf(stragglers)));
+            for (Member member : members) {
+                if (stragglers.contains(member.name)) {
+                    member.thread.interrupt();
+                }
+            }
+            interrupted |= awaitUninterruptibly(() -> endedCount == members.size(),
+                    System.nanoTime() + interruptGrace.toNanos());
+        }
+        Outcome result;
+        lock.lock();
+        try {
+            result = terminate(System.nanoTime());
+        } finally {
+            lock.unlock();
+        }
+        for (MemberResult member : result.members().values()) {
+            if (member.status() == MemberResult.Status.ABANDONED) {
+                notifyListener(() -> listener.memberEnded(member));
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return result;
+    }
+
+    /**
+     * Triggers the stop of the group, if nothing has triggered it yet. Idempotent, never blocks, safe from any
+     * thread, including signal handlers and the members themselves.
+     *
+     * @param cause why; recorded only if this is the first trigger
+     * @return true if this call triggered the stop, false if it had been triggered already
+     */
+    public boolean requestStop(StopCause cause) {
+        return trigger(Objects.requireNonNull(cause, "cause"));
+    }
+
+    /** The current state. */
+    public State state() {
+        lock.lock();
+        try {
+            return state;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** True while every member has started and no stop has been triggered. */
+    public boolean isReady() {
+        return state() == State.RUNNING;
+    }
+
+    /**
+     * Waits until the group is ready, or can no longer become ready (a stop was triggered), or the timeout passes.
+     *
+     * @return true if the group is ready
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public boolean awaitReady(Duration timeout) throws InterruptedException {
+        await(() -> state.compareTo(State.RUNNING) >= 0, deadlineAfter(timeout));
+        return isReady();
+    }
+
+    /** The stop's cause; empty until a stop is triggered. */
+    public Optional<StopCause> cause() {
+        lock.lock();
+        try {
+            return Optional.ofNullable(cause);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until {@link #run()} has finished, or the timeout passes.
+     *
+     * @return the outcome, or empty if the group has not terminated within the timeout
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public Optional<Outcome> awaitOutcome(Duration timeout) throws InterruptedException {
+        await(() -> outcome != null, deadlineAfter(timeout));
+        lock.lock();
+        try {
+            return Optional.ofNullable(outcome);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The shutdown timeout: from the trigger to the interrupt of the stragglers. */
+    public Duration shutdownTimeout() {
+        return shutdownTimeout;
+    }
+
+    /** The members' names, in the order they were added. */
+    public List<String> memberNames() {
+        List<String> names = new ArrayList<>();
+        members.forEach(m -> names.add(m.name));
+        return List.copyOf(names);
+    }
+
+    /** {@code ServiceGroup[a, b] [STATE]}. */
+    @Override
+    public String toString() {
+        return "ServiceGroup" + memberNames() + " [" + state() + "]";
+    }
+
+    // ---- internals ----
+
+    private boolean trigger(StopCause newCause) {
+        lock.lock();
+        try {
+            if (cause != null) {
+                return false;
+            }
+            cause = newCause;
+            triggeredAt = System.nanoTime();
+            deadline = triggeredAt + shutdownTimeout.toNanos();
+            if (state == State.STARTING || state == State.RUNNING) {
+                state = State.DRAINING;
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        Duration delay = newCause.kind() == StopCause.Kind.REQUESTED ? drainDelay : Duration.ZERO;
+        notifyListener(() -> listener.stopTriggered(newCause, delay));
+        return true;
+    }
+
+    /** Builds the outcome and moves to TERMINATED; called with the lock held. */
+    private Outcome terminate(long now) {
+        List<MemberResult> results = new ArrayList<>();
+        for (Member member : members) {
+            results.add(member.result());
+        }
+        long stopNanos = lastEnd(now) - triggeredAt;
+        outcome = new Outcome(cause, results, Duration.ofNanos(stopNanos), shutdownTimeout);
+        state = State.TERMINATED;
+        changed.signalAll();
+        return outcome;
+    }
+
+    private long lastEnd(long now) {
+        long last = triggeredAt;
+        for (Member member : members) {
+            if (member.startedThread) {
+                last = Math.max(last, member.ended ? member.endedAt : now);
+            }
+        }
+        return last;
+    }
+
+    private void await(BooleanSupplier condition, long deadlineNanos) throws InterruptedException {
+        lock.lock();
+        try {
+            while (!condition.getAsBoolean()) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                changed.awaitNanos(left);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits like {@link #await}, ignoring interrupts; returns whether the thread was interrupted meanwhile. */
+    private boolean awaitUninterruptibly(BooleanSupplier condition, long deadlineNanos) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                await(condition, deadlineNanos);
+                return interrupted;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+    }
+
+    private static long deadlineAfter(Duration timeout) {
+        long nanos = timeout.toNanos();
+        long now = System.nanoTime();
+        return nanos >= Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos;
+    }
+
+    private void notifyListener(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException ignored) {
+            // a listener must not break the group
+        }
+    }
+
+    /** One member: its thread, its context, and how it ended. Fields guarded by the group's lock. */
+    private final class Member implements ServiceContext {
+        final String name;
+        final Service service;
+        final Thread thread;
+        boolean startedThread;
+        boolean started;
+        boolean ended;
+        long endedAt;
+        Throwable error;
+        boolean stopAskedAtEnd;
+        boolean interruptedByGroup;
+        boolean interruptedAtEnd;
+
+        Member(String name, Service service) {
+            this.name = name;
+            this.service = service;
+            this.thread = new Thread(this::runService, name);
+            this.thread.setDaemon(true);
+        }
+
+        void start() {
+            lock.lock();
+            try {
+                startedThread = true;
+            } finally {
+                lock.unlock();
+            }
+            thread.start();
+        }
+
+        private void runService() {
+            Throwable failure = null;
+            try {
+                service.run(this);
+            } catch (Throwable t) {
+                failure = t;
+            }
+            end(failure);
+        }
+
+        private void end(Throwable failure) {
+            MemberResult result;
+            lock.lock();
+            try {
+                ended = true;
+                endedAt = System.nanoTime();
+                error = failure;
+                stopAskedAtEnd = stopAsked;
+                interruptedAtEnd = interruptedByGroup;
+                endedCount++;
+                changed.signalAll();
+                result = state == State.TERMINATED ? null : result();
+            } finally {
+                lock.unlock();
+            }
+            trigger(failure == null ? StopCause.memberEnded(name) : StopCause.memberFailed(name, failure));
+            if (result != null) {
+                notifyListener(() -> listener.memberEnded(result));
+            }
+        }
+
+        /** This member's result as of now; called with the lock held. */
+        MemberResult result() {
+            if (!startedThread) {
+                return new MemberResult(name, MemberResult.Status.NOT_STARTED, null, null);
+            }
+            if (!ended) {
+                return new MemberResult(name, MemberResult.Status.ABANDONED, null, null);
+            }
+            Duration stopTime = cause != null && endedAt >= triggeredAt
+                    ? Duration.ofNanos(endedAt - triggeredAt) : null;
+            MemberResult.Status status;
+            if (interruptedAtEnd) {
+                status = MemberResult.Status.FORCED;
+            } else if (error != null) {
+                status = MemberResult.Status.FAILED;
+            } else if (!stopAskedAtEnd) {
+                status = MemberResult.Status.COMPLETED;
+            } else {
+                status = MemberResult.Status.STOPPED;
+            }
+            return new MemberResult(name, status, error, stopTime);
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public void started() {
+            boolean nowReady = false;
+            lock.lock();
+            try {
+                if (started) {
+                    return;
+                }
+                started = true;
+                startedCount++;
+                if (startedCount == members.size() && state == State.STARTING) {
+                    state = State.RUNNING;
+                    nowReady = true;
+                }
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+            notifyListener(() -> listener.memberStarted(name));
+            if (nowReady) {
+                Duration startTime = Duration.ofNanos(System.nanoTime() - runStartedAt);
+                notifyListener(() -> listener.ready(startTime));
+            }
+        }
+
+        @Override
+        public boolean isStopRequested() {
+            lock.lock();
+            try {
+                return stopAsked;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void awaitStop() throws InterruptedException {
+            await(() -> stopAsked, Long.MAX_VALUE);
+        }
+
+        @Override
+        public boolean awaitStop(Duration timeout) throws InterruptedException {
+            await(() -> stopAsked, deadlineAfter(timeout));
+            return isStopRequested();
+        }
+
+        @Override
+        public Optional<Duration> timeLeft() {
+            return deadline().map(d -> Duration.ofNanos(d - System.nanoTime()));
+        }
+
+        @Override
+        public Optional<Long> deadline() {
+            lock.lock();
+            try {
+                return cause == null ? Optional.empty() : Optional.of(ServiceGroup.this.deadline);
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public Optional<StopCause> cause() {
+            return ServiceGroup.this.cause();
+        }
+
+        @Override
+        public boolean requestStop(StopCause stopCause) {
+            return ServiceGroup.this.requestStop(stopCause);
+        }
+
+        @Override
+        public boolean isGroupReady() {
+            return isReady();
+        }
+    }
+
+    /** Builds a {@link ServiceGroup}. Not thread-safe; {@link #build()} may be called more than once. */
+    public static final class Builder {
+        private final List<String> names = new ArrayList<>();
+        private final List<Service> services = new ArrayList<>();
+        private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+        private Duration drainDelay = Duration.ZERO;
+        private Duration interruptGrace = DEFAULT_INTERRUPT_GRACE;
+        private GroupListener listener = new GroupListener() { };
+
+        private Builder() {
+        }
+
+        /**
+         * Adds a member. Its thread is named {@code name}.
+         *
+         * @throws IllegalArgumentException if the name is blank or already taken
+         */
+        public Builder add(String name, Service service) {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(service, "service");
+            if (name.isBlank() || names.contains(name)) {
+                throw new IllegalArgumentException("member name blank or taken: '" + name + "'");
+            }
+            names.add(name);
+            services.add(service);
+            return this;
+        }
+
+        /** From the stop trigger to the interrupt of stragglers; must be above zero. Default 5 s. */
+        public Builder shutdownTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("shutdown timeout must be above zero: " + timeout);
+            }
+            this.shutdownTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * How long members keep running after a requested stop before they are asked to stop; counts inside the
+         * shutdown timeout, so it must be shorter than it. Default zero.
+         */
+        public Builder drainDelay(Duration delay) {
+            if (delay.isNegative()) {
+                throw new IllegalArgumentException("drain delay must not be negative: " + delay);
+            }
+            this.drainDelay = delay;
+            return this;
+        }
+
+        /** How long to wait for stragglers after interrupting them. Default 500 ms. */
+        public Builder interruptGrace(Duration grace) {
+            if (grace.isNegative()) {
+                throw new IllegalArgumentException("interrupt grace must not be negative: " + grace);
+            }
+            this.interruptGrace = grace;
+            return this;
+        }
+
+        /** Who hears the group's events. */
+        public Builder listener(GroupListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Builds the group.
+         *
+         * @throws IllegalStateException if there is no member, or the drain delay is not shorter than the timeout
+         */
+        public ServiceGroup build() {
+            if (names.isEmpty()) {
+                throw new IllegalStateException("a group needs at least one member");
+            }
+            if (drainDelay.compareTo(shutdownTimeout) >= 0) {
+                throw new IllegalStateException("drain delay " + drainDelay + " must be shorter than the shutdown timeout "
+                        + shutdownTimeout);
+            }
+            return new ServiceGroup(this);
+        }
+    }
+}

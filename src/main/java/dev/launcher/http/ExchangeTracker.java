@@ -1,0 +1,120 @@
+package dev.launcher.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+
+import java.io.IOException;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Counts the exchanges in flight and marks responses {@code Connection: close} once draining.
+ *
+ * <p>An exchange is in flight from the moment its handler is called until its response has been delivered
+ * (written and flushed) or the handler returns, whichever comes first; a connection still sending its request head
+ * is not in flight. Thread-safe.
+ */
+public final class ExchangeTracker {
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition idle = lock.newCondition();
+    private int inFlight;
+    private volatile boolean draining;
+    private final AtomicLong completed = new AtomicLong();
+
+    /** Wraps a handler so that its exchanges are tracked. */
+    public HttpHandler wrap(HttpHandler handler) {
+        return exchange -> {
+            TrackedExchange tracked = new TrackedExchange(exchange, this);
+            begin();
+            try {
+                handler.handle(tracked);
+            } catch (IOException | RuntimeException e) {
+                tracked.failed(e);
+            } finally {
+                tracked.finish();
+            }
+        };
+    }
+
+    /** From now on every response says {@code Connection: close}. Idempotent. */
+    public void startDraining() {
+        draining = true;
+    }
+
+    /** True once {@link #startDraining()} was called. */
+    public boolean isDraining() {
+        return draining;
+    }
+
+    /** The exchanges in flight now. */
+    public int inFlight() {
+        lock.lock();
+        try {
+            return inFlight;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The exchanges completed since start. */
+    public long completed() {
+        return completed.get();
+    }
+
+    /**
+     * Waits until no exchange is in flight, or until {@code deadlineNanos} ({@link System#nanoTime()} scale).
+     *
+     * @return true if none is in flight
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public boolean awaitIdle(long deadlineNanos) throws InterruptedException {
+        lock.lock();
+        try {
+            while (inFlight > 0) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                idle.awaitNanos(left);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void begin() {
+        lock.lock();
+        try {
+            inFlight++;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Called once per exchange, when its response is delivered or its handler returned. */
+    void end() {
+        completed.incrementAndGet();
+        lock.lock();
+        try {
+            inFlight--;
+            if (inFlight == 0) {
+                idle.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether a response to this exchange must close its connection. */
+    boolean mustClose(HttpExchange exchange) {
+        if (draining) {
+            return true;
+        }
+        String connection = exchange.getRequestHeaders().getFirst("Connection");
+        return connection != null && connection.equalsIgnoreCase("close");
+    }
+}

@@ -1,0 +1,178 @@
+package dev.launcher.http;
+
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import dev.launcher.group.Service;
+import dev.launcher.group.ServiceContext;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
+
+/**
+ * A group member that serves HTTP on the JDK's {@link HttpServer} and stops it gracefully.
+ *
+ * <h2>Life</h2>
+ * <ol>
+ *   <li>Binds its address (a failure ends the member with a {@link ListenException} naming the address), starts
+ *       the server, reports the bound address to the {@code onListening} callback, then reports itself started.</li>
+ *   <li>Serves until the group asks it to stop.</li>
+ *   <li>Graceful stop, in three phases: it stops accepting connections; exchanges in flight finish, their
+ *       responses (and any response sent from now on) saying {@code Connection: close}; once none is in flight,
+ *       every connection left — idle keep-alive ones, clients still sending a request head — is closed at once.
+ *       With nothing in flight the stop takes milliseconds.</li>
+ *   <li>If the group interrupts it at the deadline, it closes every connection, in flight or not, and ends by
+ *       throwing {@link InterruptedException} naming how many exchanges it cut.</li>
+ * </ol>
+ * Request heads over {@link ServerLimits#MAX_REQUEST_HEAD_BYTES} and malformed requests are refused by the JDK
+ * server (400 or a closed connection); a handler that throws gets its client a 500.
+ */
+public final class HttpService implements Service {
+
+    /** The listen backlog when none is set. */
+    public static final int DEFAULT_BACKLOG = 1024;
+
+    private final String host;
+    private final int port;
+    private final int backlog;
+    private final Map<String, HttpHandler> routes;
+    private final Consumer<InetSocketAddress> onListening;
+    private final ExchangeTracker tracker = new ExchangeTracker();
+
+    private HttpService(Builder builder) {
+        this.host = builder.host;
+        this.port = builder.port;
+        this.backlog = builder.backlog;
+        this.routes = Map.copyOf(builder.routes);
+        this.onListening = builder.onListening;
+    }
+
+    /**
+     * A builder for a server on {@code host:port}.
+     *
+     * @param host a name or address; empty for every interface
+     * @param port 0 for any free port
+     */
+    public static Builder builder(String host, int port) {
+        return new Builder(host, port);
+    }
+
+    /** Exchanges in flight and completed, and whether the server is draining. */
+    public ExchangeTracker exchanges() {
+        return tracker;
+    }
+
+    @Override
+    public void run(ServiceContext context) throws Exception {
+        ServerLimits.apply();
+        HttpServer server = bind();
+        ExecutorService executor = HandlerExecutors.create();
+        server.setExecutor(executor);
+        server.createContext("/", tracker.wrap(new Router(routes)));
+        boolean stopped = false;
+        try {
+            server.start();
+            onListening.accept(server.getAddress());
+            context.started();
+            context.awaitStop();
+            drain(server, context);
+            server.stop(0);
+            stopped = true;
+        } finally {
+            if (!stopped) {
+                server.stop(0);
+            }
+            executor.shutdownNow();
+        }
+    }
+
+    /** Stops accepting, waits for the exchanges in flight, and ends by interrupt at the deadline. */
+    private void drain(HttpServer server, ServiceContext context) throws InterruptedException {
+        tracker.startDraining();
+        if (tracker.inFlight() == 0) {
+            return;
+        }
+        // stop(n) closes the listener at once, then waits; our own stop(0) ends that wait
+        long secondsLeft = Math.max(1, context.timeLeft().map(d -> d.toSeconds() + 1).orElse(1L));
+        Thread closer = new Thread(() -> server.stop((int) Math.min(Integer.MAX_VALUE, secondsLeft)),
+                Thread.currentThread().getName() + "-close-listener");
+        closer.setDaemon(true);
+        closer.start();
+        try {
+            // the group interrupts us at the deadline
+            tracker.awaitIdle(Long.MAX_VALUE);
+        } catch (InterruptedException e) {
+            InterruptedException cut = new InterruptedException(
+                    "closed " + tracker.inFlight() + " exchange(s) still in flight at the deadline");
+            cut.initCause(e);
+            throw cut;
+        }
+    }
+
+    private HttpServer bind() throws ListenException {
+        String shown = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        InetSocketAddress address;
+        try {
+            address = host.isEmpty() ? new InetSocketAddress(port)
+                    : new InetSocketAddress(InetAddress.getByName(host), port);
+        } catch (UnknownHostException e) {
+            throw new ListenException("cannot listen on " + shown + ": unknown host " + host, e);
+        }
+        try {
+            return HttpServer.create(address, backlog);
+        } catch (IOException | RuntimeException e) {
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            throw new ListenException("cannot listen on " + shown + ": " + reason, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "HttpService[" + host + ":" + port + "]";
+    }
+
+    /** Builds an {@link HttpService}. Not thread-safe. */
+    public static final class Builder {
+        private final String host;
+        private final int port;
+        private int backlog = DEFAULT_BACKLOG;
+        private final Map<String, HttpHandler> routes = new LinkedHashMap<>();
+        private Consumer<InetSocketAddress> onListening = address -> { };
+
+        private Builder(String host, int port) {
+            this.host = Objects.requireNonNull(host, "host");
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port out of range: " + port);
+            }
+            this.port = port;
+        }
+
+        /** Serves {@code path} (exact match) with {@code handler}. Paths with no route get 404. */
+        public Builder route(String path, HttpHandler handler) {
+            routes.put(Objects.requireNonNull(path, "path"), Objects.requireNonNull(handler, "handler"));
+            return this;
+        }
+
+        /** The listen backlog; default {@link #DEFAULT_BACKLOG}. */
+        public Builder backlog(int backlog) {
+            this.backlog = backlog;
+            return this;
+        }
+
+        /** Called once the server is bound, with the real address (the real port when 0 was asked). */
+        public Builder onListening(Consumer<InetSocketAddress> callback) {
+            this.onListening = Objects.requireNonNull(callback, "callback");
+            return this;
+        }
+
+        public HttpService build() {
+            return new HttpService(this);
+        }
+    }
+}

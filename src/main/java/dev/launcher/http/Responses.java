@@ -1,0 +1,54 @@
+package dev.launcher.http;
+
+import com.sun.net.httpserver.HttpExchange;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Set;
+
+/** Sends small fixed-length responses; HEAD gets the same headers and no body. */
+public final class Responses {
+
+    /** {@code text/plain; charset=utf-8}. */
+    public static final String TEXT = "text/plain; charset=utf-8";
+
+    private Responses() {
+    }
+
+    /** Sends {@code body} with the given status and content type, then closes the exchange. */
+    public static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        send(exchange, status, contentType, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sends {@code body} with the given status and content type, then closes the exchange. */
+    public static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        if ("HEAD".equals(exchange.getRequestMethod())) {
+            exchange.getResponseHeaders().set("Content-Length", Integer.toString(body.length));
+            exchange.sendResponseHeaders(status, -1);
+            exchange.close();
+            return;
+        }
+        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+        exchange.close();
+    }
+
+    /**
+     * Answers 405 with an {@code Allow} header unless the request's method is one of {@code allowed}.
+     *
+     * @return true if the method is allowed (nothing was sent), false if 405 was sent
+     */
+    public static boolean allowOnly(HttpExchange exchange, String... allowed) throws IOException {
+        if (Set.of(allowed).contains(exchange.getRequestMethod())) {
+            return true;
+        }
+        exchange.getResponseHeaders().set("Allow", String.join(", ", Arrays.asList(allowed)));
+        send(exchange, 405, TEXT, "method not allowed\n");
+        return false;
+    }
+}

@@ -1,0 +1,53 @@
+package dev.launcher.http;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The JDK HTTP server's limits, chosen deliberately. They are system properties read once per JVM, when the first
+ * server is created; a property the user set on the command line ({@code -Dsun.net.httpserver...}) is kept.
+ *
+ * <table>
+ *   <caption>Defaults</caption>
+ *   <tr><th>property</th><th>ours</th><th>JDK's</th><th>why</th></tr>
+ *   <tr><td>sun.net.httpserver.maxReqHeaderSize</td><td>65536 bytes</td><td>380 KiB (none before 17.0.12)</td>
+ *       <td>a request head over 64 KiB closes its connection</td></tr>
+ *   <tr><td>sun.net.httpserver.maxReqHeaders</td><td>200</td><td>200</td><td>same, stated</td></tr>
+ *   <tr><td>sun.net.httpserver.maxReqTime</td><td>20 s</td><td>forever</td>
+ *       <td>a client that takes longer to send its request (slowloris) is cut off and frees its thread</td></tr>
+ *   <tr><td>sun.net.httpserver.idleInterval</td><td>30 s</td><td>30 s</td><td>idle keep-alive connections close</td></tr>
+ *   <tr><td>sun.net.httpserver.maxIdleConnections</td><td>200</td><td>200</td><td>same, stated</td></tr>
+ *   <tr><td>sun.net.httpserver.nodelay</td><td>true</td><td>false</td>
+ *       <td>without it every keep-alive response waits ~40 ms (Nagle + delayed ACK)</td></tr>
+ * </table>
+ */
+public final class ServerLimits {
+
+    /** The request head limit, in bytes. */
+    public static final int MAX_REQUEST_HEAD_BYTES = 64 * 1024;
+
+    private static final Map<String, String> DEFAULTS = defaults();
+
+    private ServerLimits() {
+    }
+
+    private static Map<String, String> defaults() {
+        Map<String, String> map = new LinkedHashMap<>();
+        map.put("sun.net.httpserver.maxReqHeaderSize", Integer.toString(MAX_REQUEST_HEAD_BYTES));
+        map.put("sun.net.httpserver.maxReqHeaders", "200");
+        map.put("sun.net.httpserver.maxReqTime", "20");
+        map.put("sun.net.httpserver.idleInterval", "30");
+        map.put("sun.net.httpserver.maxIdleConnections", "200");
+        map.put("sun.net.httpserver.nodelay", "true");
+        return Map.copyOf(map);
+    }
+
+    /** Sets every limit the user has not set. Call before the first server of the JVM is created. */
+    public static void apply() {
+        DEFAULTS.forEach((key, value) -> {
+            if (System.getProperty(key) == null) {
+                System.setProperty(key, value);
+            }
+        });
+    }
+}
