@@ -168,6 +168,7 @@ final class GroupTesting {
         final List<MemberResult> ended = Collections.synchronizedList(new ArrayList<>());
         private final Semaphore startedPermits = new Semaphore(0);
         private final Semaphore readyPermits = new Semaphore(0);
+        private final Semaphore triggeredPermits = new Semaphore(0);
         private final Semaphore endedPermits = new Semaphore(0);
 
         @Override
@@ -186,6 +187,7 @@ final class GroupTesting {
         public void stopTriggered(StopCause cause, Duration drainDelay) {
             triggered.add(cause);
             drainDelays.add(drainDelay);
+            triggeredPermits.release();
         }
 
         @Override
@@ -215,6 +217,16 @@ final class GroupTesting {
             assertTrue(readyPermits.tryAcquire(PROMPTLY.toMillis(), TimeUnit.MILLISECONDS),
                     () -> "ready event within " + PROMPTLY);
             readyPermits.release();
+        }
+
+        /**
+         * Waits for the stopTriggered event; for a stop a member caused it is heard on the member's thread and may
+         * arrive after run() returned.
+         */
+        void awaitTriggered() throws InterruptedException {
+            assertTrue(triggeredPermits.tryAcquire(PROMPTLY.toMillis(), TimeUnit.MILLISECONDS),
+                    () -> "stopTriggered event within " + PROMPTLY);
+            triggeredPermits.release();
         }
 
         /** Waits until {@code count} memberEnded events have arrived (they may arrive after run() returns). */

@@ -480,6 +480,7 @@ class ServiceGroupTest {
         assertTrue(toStop.compareTo(drain) < 0, "asked to stop after " + toStop);
         assertEquals(throwing, outcome.cause().isFailure());
         assertEquals(STOPPED, outcome.member("m").status());
+        listener.awaitTriggered();
         assertEquals(List.of(Duration.ZERO), listener.drainDelays);
     }
 
