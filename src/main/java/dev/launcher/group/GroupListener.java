@@ -5,9 +5,10 @@ import java.time.Duration;
 /**
  * Hears a group's events, e.g. to log them. Every method has an empty default.
  *
- * <p>Methods are called on whichever thread caused the event (a member's thread, the thread that requested the
- * stop, or the thread running {@link ServiceGroup#run()}); they must be quick and must not throw. An exception a
- * listener throws is ignored.
+ * <p>{@link #memberStarted} and {@link #ready} are called on the member's thread that reported the start; every
+ * other event is called on the thread running {@link ServiceGroup#run()}, in order, and before {@code run()}
+ * returns — so a log written from these events is complete when the outcome is known. Methods must be quick. An
+ * exception a listener throws is ignored.
  */
 public interface GroupListener {
 

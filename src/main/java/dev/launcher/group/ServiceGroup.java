@@ -75,6 +75,11 @@ public final class ServiceGroup {
     private final Duration interruptGrace;
     private final GroupListener listener;
 
+    /** A deadline that never comes. */
+    private static final long FOREVER = Long.MAX_VALUE;
+    /** Waits this long or longer are waits without a deadline (about 100 years). */
+    private static final Duration MAX_WAIT = Duration.ofDays(36_500);
+
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     // guarded by lock
@@ -87,6 +92,7 @@ public final class ServiceGroup {
     private int endedCount;
     private boolean stopAsked;
     private Outcome outcome;
+    private final List<Member> endOrder = new ArrayList<>();
 
     private ServiceGroup(Builder builder) {
         this.shutdownTimeout = builder.shutdownTimeout;
@@ -122,7 +128,10 @@ public final class ServiceGroup {
             }
             runStartedAt = System.nanoTime();
             if (cause != null) {
-                return terminate(System.nanoTime());
+                Outcome early = terminate(System.nanoTime());
+                StopCause first = cause;
+                notifyListener(() -> listener.stopTriggered(first, Duration.ZERO));
+                return early;
             }
             state = State.STARTING;
         } finally {
@@ -132,20 +141,15 @@ public final class ServiceGroup {
         for (Member member : members) {
             member.start();
         }
-        boolean interrupted = false;
+        Waiter waiter = new Waiter();
         // wait for the first trigger
-        while (true) {
-            try {
-                await(() -> cause != null, Long.MAX_VALUE);
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-                requestStop(StopCause.requested("interrupted"));
-            }
-        }
+        waiter.await(() -> cause != null, FOREVER);
+        StopCause first = cause().orElseThrow();
+        Duration delay = first.kind() == StopCause.Kind.REQUESTED ? drainDelay : Duration.ZERO;
+        notifyListener(() -> listener.stopTriggered(first, delay));
         // keep serving through the drain delay
-        if (cause.kind() == StopCause.Kind.REQUESTED && !drainDelay.isZero()) {
-            interrupted |= awaitUninterruptibly(() -> endedCount == members.size(), triggeredAt + drainDelay.toNanos());
+        if (!delay.isZero()) {
+            waiter.await(this::allEnded, triggeredAt + delay.toNanos());
         }
         // ask every member to stop
         long left;
@@ -160,29 +164,26 @@ public final class ServiceGroup {
         }
         notifyListener(() -> listener.stopRequested(Duration.ofNanos(Math.max(0, left))));
         // wait for all until the deadline
-        interrupted |= awaitUninterruptibly(() -> endedCount == members.size(), deadline);
+        waiter.await(this::allEnded, deadline);
         // interrupt the stragglers, give them a grace
-        List<String> stragglers = new ArrayList<>();
+        List<Member> stragglers = new ArrayList<>();
         lock.lock();
         try {
             for (Member member : members) {
                 if (!member.ended) {
                     member.interruptedByGroup = true;
-                    stragglers.add(member.name);
+                    stragglers.add(member);
                 }
             }
         } finally {
             lock.unlock();
         }
         if (!stragglers.isEmpty()) {
-            notifyListener(() -> listener.deadlinePassed(List.copyOf(stragglers)));
-            for (Member member : members) {
-                if (stragglers.contains(member.name)) {
-                    member.thread.interrupt();
-                }
-            }
-            interrupted |= awaitUninterruptibly(() -> endedCount == members.size(),
-                    System.nanoTime() + interruptGrace.toNanos());
+            List<String> names = new ArrayList<>();
+            stragglers.forEach(m -> names.add(m.name));
+            notifyListener(() -> listener.deadlinePassed(List.copyOf(names)));
+            stragglers.forEach(m -> m.thread.interrupt());
+            waiter.await(this::allEnded, deadlineAfter(interruptGrace));
         }
         Outcome result;
         lock.lock();
@@ -191,12 +192,13 @@ public final class ServiceGroup {
         } finally {
             lock.unlock();
         }
+        waiter.reportEnded();
         for (MemberResult member : result.members().values()) {
             if (member.status() == MemberResult.Status.ABANDONED) {
                 notifyListener(() -> listener.memberEnded(member));
             }
         }
-        if (interrupted) {
+        if (waiter.interrupted) {
             Thread.currentThread().interrupt();
         }
         return result;
@@ -235,7 +237,7 @@ public final class ServiceGroup {
      * @throws InterruptedException if interrupted while waiting
      */
     public boolean awaitReady(Duration timeout) throws InterruptedException {
-        await(() -> state.compareTo(State.RUNNING) >= 0, deadlineAfter(timeout));
+        await(() -> state.compareTo(State.RUNNING) >= 0 || cause != null, deadlineAfter(timeout));
         return isReady();
     }
 
@@ -301,8 +303,6 @@ public final class ServiceGroup {
         } finally {
             lock.unlock();
         }
-        Duration delay = newCause.kind() == StopCause.Kind.REQUESTED ? drainDelay : Duration.ZERO;
-        notifyListener(() -> listener.stopTriggered(newCause, delay));
         return true;
     }
 
@@ -329,10 +329,20 @@ public final class ServiceGroup {
         return last;
     }
 
+    /** Whether every member has ended; called with the lock held. */
+    private boolean allEnded() {
+        return endedCount == members.size();
+    }
+
+    /** Waits until the condition holds or the deadline ({@link #FOREVER} for none) passes. */
     private void await(BooleanSupplier condition, long deadlineNanos) throws InterruptedException {
         lock.lock();
         try {
             while (!condition.getAsBoolean()) {
+                if (deadlineNanos == FOREVER) {
+                    changed.await();
+                    continue;
+                }
                 long left = deadlineNanos - System.nanoTime();
                 if (left <= 0) {
                     return;
@@ -344,29 +354,69 @@ public final class ServiceGroup {
         }
     }
 
-    /** Waits like {@link #await}, ignoring interrupts; returns whether the thread was interrupted meanwhile. */
-    private boolean awaitUninterruptibly(BooleanSupplier condition, long deadlineNanos) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                await(condition, deadlineNanos);
-                return interrupted;
-            } catch (InterruptedException e) {
-                interrupted = true;
+    /**
+     * The waits of {@link #run()}: they ignore interrupts (remembering them; the first one requests the stop) and
+     * report members' ends to the listener, from the run thread, as they happen — so every event is reported
+     * before run() returns.
+     */
+    private final class Waiter {
+        boolean interrupted;
+        private int reported;
+
+        void await(BooleanSupplier condition, long deadlineNanos) {
+            while (true) {
+                try {
+                    ServiceGroup.this.await(() -> condition.getAsBoolean() || endOrder.size() > reported,
+                            deadlineNanos);
+                } catch (InterruptedException e) {
+                    if (!interrupted) {
+                        interrupted = true;
+                        requestStop(StopCause.requested("interrupted"));
+                    }
+                    continue;
+                }
+                reportEnded();
+                lock.lock();
+                try {
+                    if (condition.getAsBoolean()
+                            || deadlineNanos != FOREVER && deadlineNanos - System.nanoTime() <= 0) {
+                        return;
+                    }
+                } finally {
+                    lock.unlock();
+                }
             }
+        }
+
+        /** Reports the members that ended since the last report. */
+        void reportEnded() {
+            List<MemberResult> fresh = new ArrayList<>();
+            lock.lock();
+            try {
+                while (reported < endOrder.size()) {
+                    fresh.add(endOrder.get(reported++).result());
+                }
+            } finally {
+                lock.unlock();
+            }
+            fresh.forEach(result -> notifyListener(() -> listener.memberEnded(result)));
         }
     }
 
+    /** A deadline {@code timeout} from now, saturating at {@link #FOREVER}. */
     private static long deadlineAfter(Duration timeout) {
-        long nanos = timeout.toNanos();
-        long now = System.nanoTime();
-        return nanos >= Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos;
+        if (timeout.compareTo(MAX_WAIT) >= 0) {
+            return FOREVER;
+        }
+        return System.nanoTime() + Math.max(0, timeout.toNanos());
     }
 
     private void notifyListener(Runnable call) {
         try {
             call.run();
-        } catch (RuntimeException ignored) {
+        } catch (VirtualMachineError fatal) {
+            throw fatal;
+        } catch (Throwable ignored) {
             // a listener must not break the group
         }
     }
@@ -413,7 +463,6 @@ public final class ServiceGroup {
         }
 
         private void end(Throwable failure) {
-            MemberResult result;
             lock.lock();
             try {
                 ended = true;
@@ -422,15 +471,12 @@ public final class ServiceGroup {
                 stopAskedAtEnd = stopAsked;
                 interruptedAtEnd = interruptedByGroup;
                 endedCount++;
+                endOrder.add(this);
                 changed.signalAll();
-                result = state == State.TERMINATED ? null : result();
             } finally {
                 lock.unlock();
             }
             trigger(failure == null ? StopCause.memberEnded(name) : StopCause.memberFailed(name, failure));
-            if (result != null) {
-                notifyListener(() -> listener.memberEnded(result));
-            }
         }
 
         /** This member's result as of now; called with the lock held. */
@@ -498,7 +544,7 @@ public final class ServiceGroup {
 
         @Override
         public void awaitStop() throws InterruptedException {
-            await(() -> stopAsked, Long.MAX_VALUE);
+            await(() -> stopAsked, FOREVER);
         }
 
         @Override
