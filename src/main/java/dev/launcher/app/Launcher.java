@@ -1,6 +1,8 @@
 package dev.launcher.app;
 
+import com.sun.net.httpserver.HttpHandler;
 import dev.launcher.group.Outcome;
+import dev.launcher.group.Service;
 import dev.launcher.group.ServiceGroup;
 import dev.launcher.http.HttpService;
 import dev.launcher.signal.JvmSignals;
@@ -12,43 +14,75 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
- * Wires the launcher: parses the command line, builds the group (the HTTP server and the worker), routes signals
- * and the JVM shutdown to it, runs it, and turns its outcome into an exit code and a last log line.
+ * The whole launcher as a library: the command line, the HTTP server with the built-in endpoints, the worker,
+ * signals, the shutdown hook, the log and the exit code — with your own routes, members and worker job added.
+ *
+ * <pre>{@code
+ * public static void main(String[] args) {
+ *     System.exit(Launcher.builder()
+ *             .route("/orders", new OrdersHandler())
+ *             .member("consumer", new QueueConsumer())
+ *             .workerJob(tick -> cleanUp())
+ *             .build()
+ *             .start(args));
+ * }
+ * }</pre>
+ *
+ * <p>{@link #start} parses the arguments and environment (see {@code --help}), runs the group until it stops, and
+ * returns the exit code; the caller passes it to {@link System#exit}, which the launcher relies on (after
+ * installing signal handlers the JVM no longer exits on SIGTERM by itself). A launcher starts once.
  */
-final class Launcher {
+public final class Launcher {
 
     private final PrintStream out;
     private final PrintStream err;
     private final Function<String, String> env;
     private final SignalSource signals;
     private final ProcessControl process;
+    private final Map<String, HttpHandler> routes;
+    private final Map<String, Service> members;
+    private final Worker.Job workerJob;
 
-    Launcher(PrintStream out, PrintStream err, Function<String, String> env, SignalSource signals,
-             ProcessControl process) {
+    private Launcher(Builder builder, PrintStream out, PrintStream err, Function<String, String> env,
+                     SignalSource signals, ProcessControl process) {
         this.out = out;
         this.err = err;
         this.env = env;
         this.signals = signals;
         this.process = process;
+        this.routes = Map.copyOf(builder.routes);
+        this.members = new LinkedHashMap<>(builder.members);
+        this.workerJob = builder.workerJob;
     }
 
-    /** The real launcher: stdout, stderr, the environment, OS signals, the JVM. */
-    static Launcher forProcess() {
-        return new Launcher(System.out, System.err, System::getenv, new JvmSignals(), ProcessControl.RUNTIME);
+    /** The plain launcher, as {@code java -jar launcher.jar} runs it. */
+    Launcher(PrintStream out, PrintStream err, Function<String, String> env, SignalSource signals,
+             ProcessControl process) {
+        this(new Builder(), out, err, env, signals, process);
+    }
+
+    /** A builder for a launcher with your own routes, members and worker job. */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /**
-     * Runs the launcher with {@code args} until its group stops.
+     * Runs the launcher with {@code args} until its group stops. Blocks.
      *
-     * @return the exit code (see {@link ExitCode})
+     * @return the exit code: 0 stopped in time, 1 a member failed, 2 usage error, 3 deadline passed (see the
+     *         README); pass it to {@link System#exit}
      */
-    int start(String[] args) {
+    public int start(String[] args) {
         CommandLine commandLine;
         try {
             commandLine = CommandLine.parse(args, env);
@@ -78,21 +112,24 @@ final class Launcher {
         log.event("log.starting", version(), Runtime.version(), ProcessHandle.current().pid());
         AtomicReference<ServiceGroup> groupHolder = new AtomicReference<>();
         Endpoints endpoints = new Endpoints(groupHolder::get, options.shutdownToken());
-        HttpService http = HttpService.builder(options.host, options.port)
+        HttpService.Builder httpBuilder = HttpService.builder(options.host, options.port);
+        routes.forEach(httpBuilder::route);
+        HttpService http = httpBuilder
                 .route("/", endpoints.root())
                 .route("/shutdown", endpoints.shutdown())
                 .route("/healthz", endpoints.health())
                 .route("/readyz", endpoints.ready())
                 .onListening(address -> log.event("log.listening", show(address)))
                 .build();
-        Worker worker = new Worker(options.workerInterval, new TrafficReport(http.exchanges(), log));
-        ServiceGroup group = ServiceGroup.builder()
+        Worker.Job job = workerJob != null ? workerJob : new TrafficReport(http.exchanges(), log);
+        ServiceGroup.Builder groupBuilder = ServiceGroup.builder()
                 .shutdownTimeout(options.shutdownTimeout)
                 .drainDelay(options.drainDelay)
                 .listener(new GroupLog(log))
                 .add("http", http)
-                .add("worker", worker)
-                .build();
+                .add("worker", new Worker(options.workerInterval, job));
+        members.forEach(groupBuilder::add);
+        ServiceGroup group = groupBuilder.build();
         groupHolder.set(group);
 
         SignalStopper stopper = new SignalStopper(group, log, process);
@@ -141,5 +178,54 @@ final class Launcher {
         }
         String version = properties.getProperty("version", "dev");
         return version.startsWith("$") ? "dev" : version;
+    }
+
+    /** Builds a {@link Launcher}. Not thread-safe. */
+    public static final class Builder {
+        private static final Set<String> RESERVED_PATHS = Set.of("/", "/shutdown", "/healthz", "/readyz");
+        private static final Set<String> RESERVED_MEMBERS = Set.of("http", "worker");
+        private final Map<String, HttpHandler> routes = new LinkedHashMap<>();
+        private final Map<String, Service> members = new LinkedHashMap<>();
+        private Worker.Job workerJob;
+
+        private Builder() {
+        }
+
+        /**
+         * Serves {@code path} (exact match) with {@code handler}, beside the built-in endpoints.
+         *
+         * @throws IllegalArgumentException for a built-in path ({@code / /shutdown /healthz /readyz})
+         */
+        public Builder route(String path, HttpHandler handler) {
+            if (RESERVED_PATHS.contains(path)) {
+                throw new IllegalArgumentException("built-in path: " + path);
+            }
+            routes.put(path, Objects.requireNonNull(handler, "handler"));
+            return this;
+        }
+
+        /**
+         * Adds a member to the group, beside {@code http} and {@code worker}.
+         *
+         * @throws IllegalArgumentException for a name already taken
+         */
+        public Builder member(String name, Service service) {
+            if (RESERVED_MEMBERS.contains(name) || members.containsKey(name)) {
+                throw new IllegalArgumentException("member name taken: " + name);
+            }
+            members.put(name, Objects.requireNonNull(service, "service"));
+            return this;
+        }
+
+        /** Replaces the worker's default job (a traffic report) with {@code job}, run every --worker-interval. */
+        public Builder workerJob(Worker.Job job) {
+            this.workerJob = Objects.requireNonNull(job, "job");
+            return this;
+        }
+
+        /** A launcher wired to the real process: stdout, stderr, the environment, OS signals, the JVM. */
+        public Launcher build() {
+            return new Launcher(this, System.out, System.err, System::getenv, new JvmSignals(), ProcessControl.RUNTIME);
+        }
     }
 }

@@ -8,6 +8,6 @@ public final class Main {
 
     /** Runs the launcher and exits with its code; see the README for flags and exit codes. */
     public static void main(String[] args) {
-        System.exit(Launcher.forProcess().start(args));
+        System.exit(Launcher.builder().build().start(args));
     }
 }

@@ -53,6 +53,16 @@ public final class LauncherProcess implements Closeable {
         return startCommand(env, command);
     }
 
+    /** Starts {@code java -cp launcher.jar:test-classes mainClass args}: the real launcher with test members. */
+    public static LauncherProcess startClass(Map<String, String> env, String mainClass, String... args)
+            throws IOException {
+        String testClasses = Paths.get(System.getProperty("launcher.test.classes", "target/test-classes")).toString();
+        List<String> command = new ArrayList<>(List.of(java(), "-cp",
+                jar() + java.io.File.pathSeparator + testClasses, mainClass));
+        command.addAll(List.of(args));
+        return startCommand(env, command);
+    }
+
     /** Starts an arbitrary command (e.g. a shell wrapping java). */
     public static LauncherProcess startCommand(Map<String, String> env, List<String> command) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command);
