@@ -7,6 +7,7 @@ import dev.launcher.group.StopCause;
 import dev.launcher.http.Responses;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Optional;
@@ -78,8 +79,21 @@ final class Endpoints {
             }
             boolean already = group.get().cause().isPresent();
             exchange.getResponseHeaders().set("Connection", "close");
-            Responses.send(exchange, 200, Responses.TEXT, Messages.get(already ? "http.bye.again" : "http.bye"));
+            byte[] body = Messages.get(already ? "http.bye.again" : "http.bye").getBytes(StandardCharsets.UTF_8);
+            if ("HEAD".equals(exchange.getRequestMethod())) {
+                Responses.send(exchange, 200, Responses.TEXT, body);
+                group.get().requestStop(StopCause.requested(SHUTDOWN_CAUSE));
+                return;
+            }
+            // deliver the answer, then stop; closing the exchange may wait for a request body, so it comes last
+            exchange.getResponseHeaders().set("Content-Type", Responses.TEXT);
+            exchange.sendResponseHeaders(200, body.length);
+            OutputStream out = exchange.getResponseBody();
+            out.write(body);
+            out.flush();
             group.get().requestStop(StopCause.requested(SHUTDOWN_CAUSE));
+            out.close();
+            exchange.close();
         };
     }
 

@@ -102,6 +102,20 @@ class LauncherTest {
         assertTrue(launcher.err.last().contains("cause=/shutdown"), launcher.err.last());
     }
 
+    /** /shutdown with a declared body that never comes still answers and stops at once. */
+    @Test
+    void shutdownWithBodyNeverSentStillStops() throws Exception {
+        InProcessLauncher launcher = new InProcessLauncher().start(Map.of(), "--addr", "127.0.0.1:0");
+        int port = launcher.awaitPort();
+        launcher.err.await("ready:", WAIT);
+        try (RawHttp liar = new RawHttp(port)) {
+            liar.send("POST /shutdown HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n");
+            assertEquals(200, liar.read(false).status);
+            assertEquals(0, launcher.awaitExit());
+        }
+        assertTrue(launcher.err.last().contains("cause=/shutdown"), launcher.err.last());
+    }
+
     /** The second signal halts the process with 128 + its number; the first one only requests the stop. */
     @Test
     void secondSignalHalts() throws Exception {
