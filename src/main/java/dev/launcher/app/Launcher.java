@@ -145,7 +145,7 @@ public final class Launcher {
 
         Outcome outcome = group.run();
         int code = ExitCode.of(outcome).code();
-        log.event("log.outcome", outcome.stopTime().toMillis(), code, outcome.cause());
+        log.last("log.outcome", outcome.stopTime().toMillis(), code, outcome.cause());
         hook.exitCodeKnown(code);
         return code;
     }

@@ -23,7 +23,7 @@ final class SignalStopper {
         this.process = process;
     }
 
-    /** Handles one signal; called on the JVM's signal thread, never blocks. */
+    /** Handles one signal; called on the JVM's signal thread; never blocks, except to halt the process. */
     void onSignal(String signal) {
         if (received.incrementAndGet() == 1) {
             if (!group.requestStop(StopCause.requested(signal))) {
@@ -31,8 +31,9 @@ final class SignalStopper {
             }
             return;
         }
+        // once the outcome is logged the process is exiting with the logged code: the signal changes nothing
         int code = SignalSource.exitCodeFor(signal);
-        log.event("log.signal.second", signal, group.cause().map(Object::toString).orElse(signal), code);
-        process.halt(code);
+        log.eventThen(() -> process.halt(code), "log.signal.second", signal,
+                group.cause().map(Object::toString).orElse(signal), code);
     }
 }
