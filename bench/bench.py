@@ -243,7 +243,7 @@ class System:
         self.name = name
         self.label = label
         self.command = command      # port -> argv
-        self.env = env
+        self.env = env              # port -> environment, or None to inherit ours
         self.cwd = cwd
         self.setup = setup          # port -> None, before spawn (nginx writes its config)
 
@@ -317,7 +317,6 @@ class Bench:
         jopts = shlex.split(a.launcher_java_opts or "")
         java17 = os.path.join(a.jdk17, "bin", "java")
         javanew = os.path.join(a.jdk_new, "bin", "java")
-        go_env = dict(os.environ)
         systems = [
             System("naive-jdk17", f"naive JDK 17 HttpServer (default executor, stop({a.naive_stop_delay}))",
                    lambda port: [java17, "-cp", a.naive_dir, "NaiveServer", HOST, str(port),
@@ -326,10 +325,10 @@ class Bench:
                    lambda port: [java17] + jopts + ["-jar", a.jar, "--addr", f"{HOST}:{port}"]),
             System(f"launcher-jdk{new_feature}", f"launcher, java -jar, JDK {new_feature}",
                    lambda port: [javanew] + jopts + ["-jar", a.jar, "--addr", f"{HOST}:{port}"]),
-            System("go", "Go errgroup reference server", lambda port: [a.go_bin]),
+            System("go", "Go errgroup reference server", lambda port: [a.go_bin],
+                   env=lambda port: dict(os.environ, ADDR=f"{HOST}:{port}")),
             nginx_system(a.nginx, self.tmp),
         ]
-        systems[3].env_for = lambda port: dict(go_env, ADDR=f"{HOST}:{port}")
         for spec in a.extra or []:
             name, _, template = spec.partition("=")
             if not template:
@@ -346,7 +345,7 @@ class Bench:
         port = self.ports.take()
         if system.setup:
             system.setup(port)
-        env = system.env_for(port) if hasattr(system, "env_for") else system.env
+        env = system.env(port) if system.env else None
         log = os.path.join(self.log_dir, f"{system.name}-{tag}-{port}.log")
         t0 = time.perf_counter()
         proc = self.procs.spawn(self.pin_server + system.command(port), log, env=env, cwd=system.cwd)
@@ -385,7 +384,7 @@ class Bench:
                     pass
             return None, None
         self.procs.reaped(proc)
-        return (time.perf_counter() - t0) * 1000 if elapsed is not None else None, code
+        return (time.perf_counter() - t0) * 1000, code
 
     def order(self, rnd):
         s = self.systems
@@ -555,6 +554,32 @@ def f_ratio(x, y):
     return "–" if not x or not y else f"{x / y:.2f}×"
 
 
+class CpuAccount:
+    """CPU time spent by processes other than this harness and what it started (all reaped by the end)."""
+
+    def __init__(self):
+        self.hz = os.sysconf("SC_CLK_TCK")
+        self.busy0 = self.busy()
+        self.ours0 = self.ours()
+
+    @staticmethod
+    def busy():
+        with open("/proc/stat") as f:
+            v = list(map(int, f.readline().split()[1:]))
+        return v[0] + v[1] + v[2]          # user + nice + system (not irq/softirq/steal: not per-process time)
+
+    @staticmethod
+    def ours():
+        import resource
+        s = resource.getrusage(resource.RUSAGE_SELF)
+        c = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return s.ru_utime + s.ru_stime + c.ru_utime + c.ru_stime
+
+    def foreign(self):
+        total = (self.busy() - self.busy0) / self.hz
+        return max(0.0, total - (self.ours() - self.ours0)), total
+
+
 def cpu_busy(seconds=1.0):
     def snap():
         with open("/proc/stat") as f:
@@ -627,6 +652,7 @@ def main():
     p.add_argument("--duration", type=int, help="seconds per measured wrk run")
     p.add_argument("--warmup", type=int, default=1, help="seconds of warm-up wrk before a system's first run")
     p.add_argument("--scale-repeats", type=int)
+    p.add_argument("--scale-duration", type=int, help="seconds per scaling wrk run")
     p.add_argument("--no-scaling", action="store_true")
     p.add_argument("--idle-conns", type=int, default=50)
     p.add_argument("--naive-stop-delay", type=int, default=1, help="N of the naive server's stop(N)")
@@ -643,14 +669,16 @@ def main():
     a.repeats = a.repeats or (1 if q else 3)
     a.duration = a.duration or (2 if q else 5)
     a.scale_repeats = a.scale_repeats or (1 if q else 2)
+    a.scale_duration = a.scale_duration or (2 if q else 4)
 
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, lambda signum, frame: sys.exit(128 + signum))
 
     b = Bench(a)
     atexit.register(b.procs.stop_all)
-    t_start = time.time()
     busy = cpu_busy()
+    t_start = time.time()
+    cpu0 = CpuAccount()
     if busy > 15:
         b.note(f"the machine was {busy:.0f}% busy (all CPUs) in the second before the run started: "
                f"numbers are noisier than on a quiet machine")
@@ -660,41 +688,48 @@ def main():
           f"duration={a.duration}s")
 
     life = b.lifecycle()
+    b.say(f"[lifecycle] done at {time.time() - t_start:.0f} s")
 
     servers = b.serve_all()
     scenarios = [("keep-alive, 1 conn", 1, False), ("keep-alive, 50 conns", 50, False),
                  ("keep-alive, 200 conns", 200, False), ("Connection: close, 50 conns", 50, True)]
     thr = b.load(servers, scenarios, names, a.repeats, a.duration, "throughput")
+    b.say(f"[throughput] done at {time.time() - t_start:.0f} s")
     for name, sv in servers.items():
         sv["hwm_load"] = tree_kib(sv["proc"].pid, "VmHWM")
         sv["rss_load"] = tree_kib(sv["proc"].pid, "VmRSS")
-        sv["threads_load"] = status_kib(sv["proc"].pid, "Threads")
+        sv["threads_load"] = tree_kib(sv["proc"].pid, "Threads")
 
     scale_names = [n for n in names if n.startswith("launcher") or n == "go"]
     scale = {}
     if not a.no_scaling and scale_names:
         scale = b.load(servers, [(c, c, False) for c in (10, 100, 1000)], scale_names, a.scale_repeats,
-                       a.duration, "scaling")
+                       a.scale_duration, "scaling")
         for name, sv in servers.items():
             sv["hwm_scale"] = tree_kib(sv["proc"].pid, "VmHWM")
-            sv["threads_scale"] = status_kib(sv["proc"].pid, "Threads")
+            sv["threads_scale"] = tree_kib(sv["proc"].pid, "Threads")
     for name, sv in servers.items():
         if sv["proc"].poll() is None:
             sv["stop_load"], sv["code_load"] = b.term(sv["proc"])
         else:
             sv["stop_load"], sv["code_load"] = None, sv["proc"].returncode
     elapsed = time.time() - t_start
+    foreign, total = cpu0.foreign()
+    if foreign > 0.05 * elapsed * (os.cpu_count() or 1):
+        b.note(f"other processes used {foreign:.0f} CPU-seconds during the run ({100 * foreign / total:.0f}% of "
+               f"the CPU time used): numbers are noisier than on a quiet machine")
     busy_after = cpu_busy(0.5)
 
     sizes = {"launcher.jar": os.path.getsize(a.jar), "go binary": os.path.getsize(a.go_bin)}
-    md = report(a, info, b, names, life, servers, thr, scale, scale_names, sizes, elapsed, busy, busy_after)
+    md = report(a, info, b, names, life, servers, thr, scale, scale_names, sizes, elapsed, busy, busy_after,
+                (foreign, elapsed * (os.cpu_count() or 1)))
     print(md)
     if a.out:
         write_marked(a.out, md)
         b.say(f"written to {a.out}")
 
 
-def report(a, info, b, names, life, servers, thr, scale, scale_names, sizes, elapsed, busy, busy_after):
+def report(a, info, b, names, life, servers, thr, scale, scale_names, sizes, elapsed, busy, busy_after, other):
     L = []
     w = L.append
     mode = "quick" if a.quick else "full"
@@ -707,7 +742,9 @@ def report(a, info, b, names, life, servers, thr, scale, scale_names, sizes, ela
     w(f"Run: `{a.command}` ({mode} mode), {info['date']}, {elapsed / 60:.1f} min; source `{info['git']}`.")
     w("")
     w(f"Machine: {info['nproc']} CPUs, {info['cpu']}, {info['mem']} RAM, Linux {info['kernel']}. "
-      f"CPU busy just before the run: {busy:.0f}%, just after: {busy_after:.0f}%.")
+      f"Quietness: CPU {busy:.0f}% busy just before the run, {busy_after:.0f}% just after; other processes "
+      f"used {other[0]:.0f} CPU-s during it ({100 * other[0] / max(1, other[1]):.1f}% of the machine's "
+      f"{other[1]:.0f}).")
     w("")
     w(f"- JDK 17: {info['jdk17']}")
     w(f"- newer JDK: {info['jdknew']}")
@@ -726,7 +763,7 @@ def report(a, info, b, names, life, servers, thr, scale, scale_names, sizes, ela
     w("")
     w("Start-up: spawn → first 200 on `GET /` (polled every 2 ms). RSS: VmRSS "
       f"{a.settle:g} s after that. Stop: SIGTERM → process exit, idle and with {a.idle_conns} idle keep-alive "
-      "connections open (each after one request).")
+      "connections open (each after one request). × naive: start-up over the naive server's (lower is better).")
     w("")
     naive = next((n for n in names if n.startswith("naive")), None)
     w(f"| system | start-up ms | × naive | RSS after start MiB | idle stop ms | stop, {a.idle_conns} idle conns ms "
@@ -773,7 +810,7 @@ def report(a, info, b, names, life, servers, thr, scale, scale_names, sizes, ela
     # scaling
     if scale:
         w(f"### Scaling with connections (keep-alive; req/s and p99 ms; 1 conn from the table above, the rest "
-          f"medians of {a.scale_repeats} × {a.duration} s)")
+          f"medians of {a.scale_repeats} × {a.scale_duration} s)")
         w("")
         w("| conns | " + " | ".join(f"{n} req/s | p99 | errors" for n in scale_names) + " |")
         w("|---:|" + "---:|---:|---:|" * len(scale_names))

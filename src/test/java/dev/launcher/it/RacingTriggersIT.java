@@ -41,10 +41,10 @@ class RacingTriggersIT {
             for (int run = 0; run < SCHEDULES; run++) {
                 String context = "seed=" + seed + " run=" + run;
                 // the members count from their start; the signal and /shutdown from readiness (a few ms later)
-                int failAfter = 150 + random.nextInt(60);
-                int endAfter = 150 + random.nextInt(60);
-                int termAfter = 130 + random.nextInt(60);
-                int shutdownAfter = 100 + random.nextInt(80);
+                int failAfter = 170 + random.nextInt(80);
+                int endAfter = 170 + random.nextInt(80);
+                int termAfter = 130 + random.nextInt(80);
+                int shutdownAfter = 120 + random.nextInt(80);
                 try (LauncherProcess launcher = LauncherProcess.startClass(
                         Map.of("FAIL_AFTER_MS", Integer.toString(failAfter),
                                "END_AFTER_MS", Integer.toString(endAfter)),
