@@ -1,6 +1,7 @@
 package dev.launcher.group;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -87,6 +88,7 @@ public final class ServiceGroup {
     private StopCause cause;
     private long runStartedAt;
     private long triggeredAt;
+    private Instant triggeredInstant;
     private long deadline;
     private int startedCount;
     private int endedCount;
@@ -251,6 +253,16 @@ public final class ServiceGroup {
         }
     }
 
+    /** When the stop was triggered (wall clock); empty until then. */
+    public Optional<Instant> stopTriggeredAt() {
+        lock.lock();
+        try {
+            return Optional.ofNullable(triggeredInstant);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /**
      * Waits until {@link #run()} has finished, or the timeout passes.
      *
@@ -295,6 +307,7 @@ public final class ServiceGroup {
             }
             cause = newCause;
             triggeredAt = System.nanoTime();
+            triggeredInstant = Instant.now();
             deadline = triggeredAt + shutdownTimeout.toNanos();
             if (state == State.STARTING || state == State.RUNNING) {
                 state = State.DRAINING;

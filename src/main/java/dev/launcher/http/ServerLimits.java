@@ -10,7 +10,7 @@ import java.util.Map;
  * <table>
  *   <caption>Defaults</caption>
  *   <tr><th>property</th><th>ours</th><th>JDK's</th><th>why</th></tr>
- *   <tr><td>sun.net.httpserver.maxReqHeaderSize</td><td>65536 bytes</td><td>380 KiB (none before 17.0.12)</td>
+ *   <tr><td>sun.net.httpserver.maxReqHeaderSize</td><td>65536 bytes</td><td>380 KiB</td>
  *       <td>a request head over 64 KiB closes its connection</td></tr>
  *   <tr><td>sun.net.httpserver.maxReqHeaders</td><td>200</td><td>200</td><td>same, stated</td></tr>
  *   <tr><td>sun.net.httpserver.maxReqTime</td><td>20 s</td><td>forever</td>

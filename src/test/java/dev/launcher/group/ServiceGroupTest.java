@@ -990,4 +990,19 @@ class ServiceGroupTest {
         assertSame(outcome, group.awaitOutcome(forever).orElseThrow());
         assertFalse(group.awaitReady(forever));
     }
+
+    /** stopTriggeredAt is empty until the trigger, then the wall-clock moment of it. */
+    @Test
+    void stopTriggeredAtIsRecorded() throws Exception {
+        ServiceGroup group = ServiceGroup.builder().add("a", context -> {
+            context.started();
+            context.awaitStop();
+        }).build();
+        assertTrue(group.stopTriggeredAt().isEmpty());
+        java.time.Instant before = java.time.Instant.now();
+        group.requestStop(StopCause.requested("test"));
+        java.time.Instant at = group.stopTriggeredAt().orElseThrow();
+        assertFalse(at.isBefore(before));
+        assertFalse(at.isAfter(java.time.Instant.now()));
+    }
 }
