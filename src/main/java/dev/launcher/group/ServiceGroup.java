@@ -24,7 +24,7 @@ import java.util.function.BooleanSupplier;
  *       <li>if the stop was {@linkplain StopCause.Kind#REQUESTED requested}, members keep running for the
  *           {@code drainDelay} (it ends early if every member has ended) — time for a load balancer to notice;</li>
  *       <li>every member is asked to stop ({@link ServiceContext#isStopRequested()}), and they stop
- *           concurrently;</li>
+ *           concurrently — or stage by stage, if a {@linkplain Builder#stopOrder stop order} is set;</li>
  *       <li>at the deadline, the members still running are interrupted;</li>
  *       <li>after the {@code interruptGrace}, those still running are abandoned: named in the outcome as
  *           {@link MemberResult.Status#ABANDONED}, their threads (daemon threads) left behind.</li>
@@ -71,6 +71,7 @@ public final class ServiceGroup {
     public static final Duration DEFAULT_INTERRUPT_GRACE = Duration.ofMillis(500);
 
     private final List<Member> members;
+    private final List<List<Member>> stages;
     private final Duration shutdownTimeout;
     private final Duration drainDelay;
     private final Duration interruptGrace;
@@ -92,7 +93,6 @@ public final class ServiceGroup {
     private long deadline;
     private int startedCount;
     private int endedCount;
-    private boolean stopAsked;
     private Outcome outcome;
     private final List<Member> endOrder = new ArrayList<>();
 
@@ -106,6 +106,27 @@ public final class ServiceGroup {
             list.add(new Member(builder.names.get(i), builder.services.get(i)));
         }
         this.members = List.copyOf(list);
+        this.stages = stagesOf(builder.stopOrder, list);
+    }
+
+    /** The stop stages: the members named in each stage, then one last stage of everyone else. */
+    private static List<List<Member>> stagesOf(List<List<String>> order, List<Member> members) {
+        List<List<Member>> stages = new ArrayList<>();
+        List<Member> rest = new ArrayList<>(members);
+        for (List<String> names : order) {
+            List<Member> stage = new ArrayList<>();
+            for (Member member : members) {
+                if (names.contains(member.name)) {
+                    stage.add(member);
+                    rest.remove(member);
+                }
+            }
+            stages.add(List.copyOf(stage));
+        }
+        if (!rest.isEmpty()) {
+            stages.add(List.copyOf(rest));
+        }
+        return List.copyOf(stages);
     }
 
     /** A new builder. */
@@ -153,30 +174,36 @@ public final class ServiceGroup {
         if (!delay.isZero()) {
             waiter.await(this::allEnded, triggeredAt + delay.toNanos());
         }
-        // ask every member to stop
-        long left;
-        lock.lock();
-        try {
-            stopAsked = true;
-            state = State.STOPPING;
-            changed.signalAll();
-            left = deadline - System.nanoTime();
-        } finally {
-            lock.unlock();
+        // ask the members to stop, stage by stage, each stage once the one before has ended
+        for (int stage = 0; stage < stages.size(); stage++) {
+            List<Member> asked = stages.get(stage);
+            long left;
+            lock.lock();
+            try {
+                asked.forEach(member -> member.stopAsked = true);
+                state = State.STOPPING;
+                changed.signalAll();
+                left = deadline - System.nanoTime();
+            } finally {
+                lock.unlock();
+            }
+            if (stage == 0) {
+                notifyListener(() -> listener.stopRequested(Duration.ofNanos(Math.max(0, left))));
+            }
+            waiter.await(() -> asked.stream().allMatch(member -> member.ended), deadline);
         }
-        notifyListener(() -> listener.stopRequested(Duration.ofNanos(Math.max(0, left))));
-        // wait for all until the deadline
-        waiter.await(this::allEnded, deadline);
         // interrupt the stragglers, give them a grace
         List<Member> stragglers = new ArrayList<>();
         lock.lock();
         try {
             for (Member member : members) {
+                member.stopAsked = true;
                 if (!member.ended) {
                     member.interruptedByGroup = true;
                     stragglers.add(member);
                 }
             }
+            changed.signalAll();
         } finally {
             lock.unlock();
         }
@@ -444,6 +471,7 @@ public final class ServiceGroup {
         boolean ended;
         long endedAt;
         Throwable error;
+        boolean stopAsked;
         boolean stopAskedAtEnd;
         boolean interruptedByGroup;
         boolean interruptedAtEnd;
@@ -605,6 +633,7 @@ public final class ServiceGroup {
         private Duration drainDelay = Duration.ZERO;
         private Duration interruptGrace = DEFAULT_INTERRUPT_GRACE;
         private GroupListener listener = new GroupListener() { };
+        private List<List<String>> stopOrder = List.of();
 
         private Builder() {
         }
@@ -655,6 +684,32 @@ public final class ServiceGroup {
             return this;
         }
 
+        /**
+         * Stops the members in stages instead of all at once: the members of the first stage are asked to stop;
+         * once they have all ended, those of the next; members named in no stage form a last stage. Members of one
+         * stage stop concurrently; every stage shares the one deadline, and at the deadline every member still
+         * running — asked yet or not — is interrupted. Example: {@code stopOrder(List.of("http"), List.of("worker"))}
+         * stops taking requests before the worker that consumes what they queued. Default: one stage, everyone.
+         *
+         * @throws IllegalArgumentException if a name appears twice (checked against the members at {@link #build()})
+         */
+        @SafeVarargs
+        public final Builder stopOrder(List<String>... stages) {
+            List<List<String>> order = new ArrayList<>();
+            List<String> seen = new ArrayList<>();
+            for (List<String> stage : stages) {
+                for (String name : stage) {
+                    if (seen.contains(name)) {
+                        throw new IllegalArgumentException("member named twice in the stop order: " + name);
+                    }
+                    seen.add(name);
+                }
+                order.add(List.copyOf(stage));
+            }
+            this.stopOrder = List.copyOf(order);
+            return this;
+        }
+
         /** Who hears the group's events. */
         public Builder listener(GroupListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
@@ -664,11 +719,19 @@ public final class ServiceGroup {
         /**
          * Builds the group.
          *
-         * @throws IllegalStateException if there is no member, or the drain delay is not shorter than the timeout
+         * @throws IllegalStateException if there is no member, the stop order names an unknown member, or the drain
+         *                               delay is not shorter than the timeout
          */
         public ServiceGroup build() {
             if (names.isEmpty()) {
                 throw new IllegalStateException("a group needs at least one member");
+            }
+            for (List<String> stage : stopOrder) {
+                for (String name : stage) {
+                    if (!names.contains(name)) {
+                        throw new IllegalStateException("stop order names no member: " + name);
+                    }
+                }
             }
             if (drainDelay.compareTo(shutdownTimeout) >= 0) {
                 throw new IllegalStateException("drain delay " + drainDelay + " must be shorter than the shutdown timeout "

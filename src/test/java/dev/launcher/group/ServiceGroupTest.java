@@ -1005,4 +1005,76 @@ class ServiceGroupTest {
         assertFalse(at.isBefore(before));
         assertFalse(at.isAfter(java.time.Instant.now()));
     }
+
+    /** With a stop order, a later stage is asked to stop only once the earlier stage has ended. */
+    @Test
+    void stopOrderStopsStageByStage() throws Exception {
+        java.util.concurrent.atomic.AtomicLong firstEnded = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong secondAsked = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.CountDownLatch firstAsked = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch releaseFirst = new java.util.concurrent.CountDownLatch(1);
+        ServiceGroup group = ServiceGroup.builder().shutdownTimeout(Duration.ofSeconds(5))
+                .add("second", context -> {
+                    context.started();
+                    context.awaitStop();
+                    secondAsked.set(System.nanoTime());
+                })
+                .add("first", context -> {
+                    context.started();
+                    context.awaitStop();
+                    firstAsked.countDown();
+                    releaseFirst.await();
+                    firstEnded.set(System.nanoTime());
+                })
+                .stopOrder(List.of("first"), List.of("second"))
+                .build();
+        java.util.concurrent.CompletableFuture<Outcome> outcome =
+                java.util.concurrent.CompletableFuture.supplyAsync(group::run);
+        assertTrue(group.awaitReady(Duration.ofSeconds(5)));
+        group.requestStop(StopCause.requested("test"));
+        assertTrue(firstAsked.await(5, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, secondAsked.get(), "second asked before first ended");
+        releaseFirst.countDown();
+        Outcome result = outcome.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(secondAsked.get() >= firstEnded.get(), "second asked before first ended");
+        assertEquals(MemberResult.Status.STOPPED, result.member("first").status());
+        assertEquals(MemberResult.Status.STOPPED, result.member("second").status());
+    }
+
+    /** With a stop order, a first stage that never ends still leaves every member asked and interrupted at the deadline. */
+    @Test
+    void stopOrderStillEndsAtTheDeadline() throws Exception {
+        ServiceGroup group = ServiceGroup.builder().shutdownTimeout(Duration.ofMillis(300))
+                .interruptGrace(Duration.ofMillis(200))
+                .add("stuck", context -> {
+                    context.started();
+                    new java.util.concurrent.CountDownLatch(1).await();
+                })
+                .add("later", context -> {
+                    context.started();
+                    context.awaitStop();
+                })
+                .stopOrder(List.of("stuck"))
+                .build();
+        java.util.concurrent.CompletableFuture<Outcome> outcome =
+                java.util.concurrent.CompletableFuture.supplyAsync(group::run);
+        assertTrue(group.awaitReady(Duration.ofSeconds(5)));
+        long start = System.nanoTime();
+        group.requestStop(StopCause.requested("test"));
+        Outcome result = outcome.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(millis >= 290 && millis < 1500, "stop took " + millis + " ms");
+        assertEquals(MemberResult.Status.FORCED, result.member("stuck").status());
+        assertTrue(result.member("later").status() == MemberResult.Status.STOPPED
+                || result.member("later").status() == MemberResult.Status.FORCED, result.toString());
+    }
+
+    /** A stop order naming an unknown member, or one member twice, is refused. */
+    @Test
+    void stopOrderIsValidated() {
+        assertThrows(IllegalStateException.class, () -> ServiceGroup.builder().add("a", context -> { })
+                .stopOrder(List.of("nobody")).build());
+        assertThrows(IllegalArgumentException.class, () -> ServiceGroup.builder().add("a", context -> { })
+                .stopOrder(List.of("a"), List.of("a")));
+    }
 }
