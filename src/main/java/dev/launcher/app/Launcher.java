@@ -52,6 +52,7 @@ public final class Launcher {
     private final Map<String, HttpHandler> routes;
     private final Map<String, Service> members;
     private final Worker.Job workerJob;
+    private final List<List<String>> stopOrder;
 
     private Launcher(Builder builder, PrintStream out, PrintStream err, Function<String, String> env,
                      SignalSource signals, ProcessControl process) {
@@ -63,6 +64,7 @@ public final class Launcher {
         this.routes = Map.copyOf(builder.routes);
         this.members = new LinkedHashMap<>(builder.members);
         this.workerJob = builder.workerJob;
+        this.stopOrder = builder.stopOrder;
     }
 
     /** The plain launcher, as {@code java -jar launcher.jar} runs it. */
@@ -112,6 +114,7 @@ public final class Launcher {
         log.event("log.starting", version(), Runtime.version(), ProcessHandle.current().pid());
         AtomicReference<ServiceGroup> groupHolder = new AtomicReference<>();
         Endpoints endpoints = new Endpoints(groupHolder::get, options.shutdownToken());
+        AtomicReference<MetricsEndpoint> metrics = new AtomicReference<>();
         HttpService.Builder httpBuilder = HttpService.builder(options.host, options.port);
         routes.forEach(httpBuilder::route);
         HttpService http = httpBuilder
@@ -119,16 +122,20 @@ public final class Launcher {
                 .route("/shutdown", endpoints.shutdown())
                 .route("/healthz", endpoints.health())
                 .route("/readyz", endpoints.ready())
+                .route("/metrics", exchange -> metrics.get().handler().handle(exchange))
                 .onListening(address -> log.event("log.listening", show(address)))
                 .build();
         Worker.Job job = workerJob != null ? workerJob : new TrafficReport(http.exchanges(), log);
+        Worker worker = new Worker(options.workerInterval, job);
+        metrics.set(new MetricsEndpoint(groupHolder::get, http.metrics(), http.exchanges(), worker));
         ServiceGroup.Builder groupBuilder = ServiceGroup.builder()
                 .shutdownTimeout(options.shutdownTimeout)
                 .drainDelay(options.drainDelay)
                 .listener(new GroupLog(log))
                 .add("http", http)
-                .add("worker", new Worker(options.workerInterval, job));
+                .add("worker", worker);
         members.forEach(groupBuilder::add);
+        groupBuilder.stopOrder(stopOrder);
         ServiceGroup group = groupBuilder.build();
         groupHolder.set(group);
 
@@ -182,11 +189,12 @@ public final class Launcher {
 
     /** Builds a {@link Launcher}. Not thread-safe. */
     public static final class Builder {
-        private static final Set<String> RESERVED_PATHS = Set.of("/", "/shutdown", "/healthz", "/readyz");
+        private static final Set<String> RESERVED_PATHS = Set.of("/", "/shutdown", "/healthz", "/readyz", "/metrics");
         private static final Set<String> RESERVED_MEMBERS = Set.of("http", "worker");
         private final Map<String, HttpHandler> routes = new LinkedHashMap<>();
         private final Map<String, Service> members = new LinkedHashMap<>();
         private Worker.Job workerJob;
+        private List<List<String>> stopOrder = List.of();
 
         private Builder() {
         }
@@ -194,7 +202,7 @@ public final class Launcher {
         /**
          * Serves {@code path} (exact match) with {@code handler}, beside the built-in endpoints.
          *
-         * @throws IllegalArgumentException for a built-in path ({@code / /shutdown /healthz /readyz})
+         * @throws IllegalArgumentException for a built-in path ({@code / /shutdown /healthz /readyz /metrics})
          */
         public Builder route(String path, HttpHandler handler) {
             if (RESERVED_PATHS.contains(path)) {
@@ -220,6 +228,17 @@ public final class Launcher {
         /** Replaces the worker's default job (a traffic report) with {@code job}, run every --worker-interval. */
         public Builder workerJob(Worker.Job job) {
             this.workerJob = Objects.requireNonNull(job, "job");
+            return this;
+        }
+
+        /**
+         * Stops the members in stages (see {@link ServiceGroup.Builder#stopOrder}); e.g.
+         * {@code stopOrder(List.of("http"), List.of("worker"))} stops taking requests before stopping the worker.
+         * Default: every member at once.
+         */
+        @SafeVarargs
+        public final Builder stopOrder(List<String>... stages) {
+            this.stopOrder = List.of(stages);
             return this;
         }
 

@@ -695,6 +695,11 @@ public final class ServiceGroup {
          */
         @SafeVarargs
         public final Builder stopOrder(List<String>... stages) {
+            return stopOrder(List.of(stages));
+        }
+
+        /** The same as {@link #stopOrder(List[])}, with the stages as a list. */
+        public Builder stopOrder(List<List<String>> stages) {
             List<List<String>> order = new ArrayList<>();
             List<String> seen = new ArrayList<>();
             for (List<String> stage : stages) {

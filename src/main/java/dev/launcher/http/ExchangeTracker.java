@@ -4,7 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 
 import java.io.IOException;
-
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -23,6 +23,12 @@ public final class ExchangeTracker {
     private int inFlight;
     private volatile boolean draining;
     private final AtomicLong completed = new AtomicLong();
+    private final List<ExchangeObserver> observers;
+
+    /** A tracker that tells {@code observers} of every completed exchange. */
+    public ExchangeTracker(List<ExchangeObserver> observers) {
+        this.observers = List.copyOf(observers);
+    }
 
     /** Wraps a handler so that its exchanges are tracked. */
     public HttpHandler wrap(HttpHandler handler) {
@@ -96,7 +102,14 @@ public final class ExchangeTracker {
     }
 
     /** Called once per exchange, when its response is delivered or its handler returned. */
-    void end() {
+    void end(HttpExchange exchange, int status, long bodyBytes, long nanos) {
+        for (ExchangeObserver observer : observers) {
+            try {
+                observer.completed(exchange, status, bodyBytes, nanos);
+            } catch (RuntimeException ignored) {
+                // an observer must not break the exchange
+            }
+        }
         completed.incrementAndGet();
         lock.lock();
         try {

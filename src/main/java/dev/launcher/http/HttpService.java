@@ -9,7 +9,9 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
@@ -43,7 +45,8 @@ public final class HttpService implements Service {
     private final int backlog;
     private final Map<String, HttpHandler> routes;
     private final Consumer<InetSocketAddress> onListening;
-    private final ExchangeTracker tracker = new ExchangeTracker();
+    private final HttpMetrics metrics = new HttpMetrics();
+    private final ExchangeTracker tracker;
 
     private HttpService(Builder builder) {
         this.host = builder.host;
@@ -51,6 +54,10 @@ public final class HttpService implements Service {
         this.backlog = builder.backlog;
         this.routes = Map.copyOf(builder.routes);
         this.onListening = builder.onListening;
+        List<ExchangeObserver> observers = new ArrayList<>();
+        observers.add(metrics);
+        observers.addAll(builder.observers);
+        this.tracker = new ExchangeTracker(observers);
     }
 
     /**
@@ -61,6 +68,11 @@ public final class HttpService implements Service {
      */
     public static Builder builder(String host, int port) {
         return new Builder(host, port);
+    }
+
+    /** Request counts and durations. */
+    public HttpMetrics metrics() {
+        return metrics;
     }
 
     /** Exchanges in flight and completed, and whether the server is draining. */
@@ -144,6 +156,7 @@ public final class HttpService implements Service {
         private int backlog = DEFAULT_BACKLOG;
         private final Map<String, HttpHandler> routes = new LinkedHashMap<>();
         private Consumer<InetSocketAddress> onListening = address -> { };
+        private final List<ExchangeObserver> observers = new ArrayList<>();
 
         private Builder(String host, int port) {
             this.host = Objects.requireNonNull(host, "host");
@@ -156,6 +169,12 @@ public final class HttpService implements Service {
         /** Serves {@code path} (exact match) with {@code handler}. Paths with no route get 404. */
         public Builder route(String path, HttpHandler handler) {
             routes.put(Objects.requireNonNull(path, "path"), Objects.requireNonNull(handler, "handler"));
+            return this;
+        }
+
+        /** Tells {@code observer} of every completed exchange (e.g. an access log). */
+        public Builder observer(ExchangeObserver observer) {
+            observers.add(Objects.requireNonNull(observer, "observer"));
             return this;
         }
 

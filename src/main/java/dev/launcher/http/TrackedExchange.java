@@ -29,6 +29,8 @@ final class TrackedExchange extends HttpExchange {
     private boolean ended;
     private boolean headersSent;
     private ResponseBody responseBody;
+    private final long startNanos = System.nanoTime();
+    private long bodyBytes;
 
     TrackedExchange(HttpExchange exchange, ExchangeTracker tracker) {
         this.exchange = exchange;
@@ -86,7 +88,8 @@ final class TrackedExchange extends HttpExchange {
     synchronized void finish() {
         if (!ended) {
             ended = true;
-            tracker.end();
+            tracker.end(exchange, headersSent ? exchange.getResponseCode() : -1, bodyBytes,
+                    System.nanoTime() - startNanos);
         }
     }
 
@@ -101,6 +104,13 @@ final class TrackedExchange extends HttpExchange {
         @Override
         public void write(byte[] bytes, int offset, int length) throws IOException {
             out.write(bytes, offset, length);
+            bodyBytes += length;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            bodyBytes++;
         }
 
         @Override

@@ -5,6 +5,8 @@ import dev.launcher.group.ServiceContext;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A group member that runs a {@link Job} every {@code interval}, at a fixed rate (a tick missed while a job
@@ -29,6 +31,9 @@ public final class Worker implements Service {
 
     private final Duration interval;
     private final Job job;
+    private final AtomicLong jobsRun = new AtomicLong();
+    private final AtomicLong jobsFailed = new AtomicLong();
+    private volatile long lastJobNanos = -1;
 
     /**
      * @param interval time between the starts of two runs; above zero
@@ -42,6 +47,22 @@ public final class Worker implements Service {
         this.job = Objects.requireNonNull(job, "job");
     }
 
+    /** Jobs run so far, failed or not. */
+    public long jobsRun() {
+        return jobsRun.get();
+    }
+
+    /** Jobs that threw (at most one: a failing job ends the worker). */
+    public long jobsFailed() {
+        return jobsFailed.get();
+    }
+
+    /** How long the last job took; empty before the first job ends. */
+    public Optional<Duration> lastJobDuration() {
+        long nanos = lastJobNanos;
+        return nanos < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(nanos));
+    }
+
     @Override
     public void run(ServiceContext context) throws Exception {
         context.started();
@@ -51,7 +72,16 @@ public final class Worker implements Service {
             if (context.awaitStop(Duration.ofNanos(next - System.nanoTime()))) {
                 return;
             }
-            job.run(tick);
+            long start = System.nanoTime();
+            try {
+                job.run(tick);
+            } catch (Exception | Error e) {
+                jobsFailed.incrementAndGet();
+                throw e;
+            } finally {
+                lastJobNanos = System.nanoTime() - start;
+                jobsRun.incrementAndGet();
+            }
             long now = System.nanoTime();
             next += period;
             if (next <= now) {
