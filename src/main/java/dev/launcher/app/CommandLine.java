@@ -19,7 +19,9 @@ final class CommandLine {
             "--shutdown-timeout", "LAUNCHER_SHUTDOWN_TIMEOUT",
             "--drain-delay", "LAUNCHER_DRAIN_DELAY",
             "--worker-interval", "LAUNCHER_WORKER_INTERVAL",
-            "--shutdown-token", "LAUNCHER_SHUTDOWN_TOKEN");
+            "--shutdown-token", "LAUNCHER_SHUTDOWN_TOKEN",
+            "--log-format", "LAUNCHER_LOG_FORMAT",
+            "--access-log", "LAUNCHER_ACCESS_LOG");
 
     private final Action action;
     private final Options options;
@@ -61,7 +63,11 @@ final class CommandLine {
                     return new CommandLine(Action.HELP, null);
                 case "--version":
                     return new CommandLine(Action.VERSION, null);
+                case "--access-log":
+                    flags.put(name, value == null ? "true" : value);
+                    break;
                 case "--addr":
+                case "--log-format":
                 case "--shutdown-timeout":
                 case "--drain-delay":
                 case "--worker-interval":
@@ -107,7 +113,16 @@ final class CommandLine {
         if (token != null && token.isEmpty()) {
             throw new UsageException("error.empty.token", setting.source("--shutdown-token"));
         }
-        return new CommandLine(Action.RUN, new Options(host, port, timeout, drain, interval, token));
+        String format = setting.value("--log-format", "text");
+        if (!format.equals("text") && !format.equals("json")) {
+            throw new UsageException("error.bad.choice", setting.source("--log-format"), format, "text or json");
+        }
+        String access = setting.value("--access-log", "false");
+        if (!access.matches("true|false|1|0")) {
+            throw new UsageException("error.bad.choice", setting.source("--access-log"), access, "true or false");
+        }
+        return new CommandLine(Action.RUN, new Options(host, port, timeout, drain, interval, token,
+                format.equals("json") ? Log.Format.JSON : Log.Format.TEXT, access.equals("true") || access.equals("1")));
     }
 
     /** The host of {@code [HOST]:PORT}; empty for all interfaces. IPv6 hosts are in brackets. */

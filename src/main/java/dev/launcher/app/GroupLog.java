@@ -5,7 +5,10 @@ import dev.launcher.group.MemberResult;
 import dev.launcher.group.StopCause;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /** Logs the group's events, one line each. */
 final class GroupLog implements GroupListener {
@@ -46,6 +49,11 @@ final class GroupLog implements GroupListener {
 
     @Override
     public void memberEnded(MemberResult result) {
-        log.event("log.member.ended", result);
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("member", result.name());
+        fields.put("status", result.status().name().toLowerCase(Locale.ROOT));
+        result.stopTime().ifPresent(time -> fields.put("stop_ms", time.toMillis()));
+        result.error().ifPresent(error -> fields.put("error", String.valueOf(error)));
+        log.eventWith(fields, "log.member.ended", result);
     }
 }

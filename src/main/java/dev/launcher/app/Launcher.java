@@ -110,7 +110,7 @@ public final class Launcher {
     }
 
     private int run(Options options) {
-        Log log = new Log(err);
+        Log log = new Log(err, options.logFormat);
         log.event("log.starting", version(), Runtime.version(), ProcessHandle.current().pid());
         AtomicReference<ServiceGroup> groupHolder = new AtomicReference<>();
         Endpoints endpoints = new Endpoints(groupHolder::get, options.shutdownToken());
@@ -124,6 +124,7 @@ public final class Launcher {
                 .route("/readyz", endpoints.ready())
                 .route("/metrics", exchange -> metrics.get().handler().handle(exchange))
                 .onListening(address -> log.event("log.listening", show(address)))
+                .observer(options.accessLog ? new AccessLog(log) : (exchange, status, bytes, nanos) -> { })
                 .build();
         Worker.Job job = workerJob != null ? workerJob : new TrafficReport(http.exchanges(), log);
         Worker worker = new Worker(options.workerInterval, job);

@@ -1,20 +1,48 @@
 package dev.launcher.app;
 
 import java.io.PrintStream;
-import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.MissingResourceException;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 /**
- * Event lines on stderr: an ISO-8601 UTC timestamp, a space, the message. Thread-safe; one line per event.
+ * The launcher's events, as {@code java.util.logging} records of the logger {@code dev.launcher} (requests:
+ * {@code dev.launcher.access}), one record per event.
  *
- * <p>The outcome line is the last: once {@link #last} has printed it, every later line is dropped.
+ * <p>By default they are written to stderr, one line each, in the chosen {@link Format}, by the launcher's own
+ * handler (the logger does not pass them on to the root logger). When the JVM is given a logging configuration
+ * ({@code -Djava.util.logging.config.file} or {@code .config.class}), the records go through the loggers instead,
+ * to whatever handlers that configuration sets up.
+ *
+ * <p>Each message comes from {@code messages.properties}; its level from the optional {@code KEY.level} entry
+ * (default INFO); its structured fields from the optional {@code KEY.fields} entry, which names the message's
+ * arguments in order. The outcome line is the last: once {@link #last} has logged it, later events are dropped.
  */
 final class Log {
 
-    private final PrintStream out;
+    /** The line formats. */
+    enum Format { TEXT, JSON }
+
+    /** The launcher's logger. */
+    static final String LOGGER = "dev.launcher";
+    /** The access log's logger. */
+    static final String ACCESS_LOGGER = "dev.launcher.access";
+
+    private final Logger logger = Logger.getLogger(LOGGER);
+    private final Logger accessLogger = Logger.getLogger(ACCESS_LOGGER);
+    private final Handler own;
     private boolean sealed;
 
-    Log(PrintStream out) {
-        this.out = out;
+    /** Logs to {@code out} in {@code format}, or through the loggers if the JVM has a logging configuration. */
+    Log(PrintStream out, Format format) {
+        boolean configured = System.getProperty("java.util.logging.config.file") != null
+                || System.getProperty("java.util.logging.config.class") != null;
+        this.own = configured ? null : new LineHandler(out, format);
     }
 
     /** Logs the message {@code key} with its arguments; false if the log is already sealed. */
@@ -22,31 +50,113 @@ final class Log {
         return eventThen(() -> { }, key, args);
     }
 
+    /** Logs the message {@code key} with extra structured fields beside those named by {@code KEY.fields}. */
+    synchronized boolean eventWith(Map<String, Object> extra, String key, Object... args) {
+        if (sealed) {
+            return false;
+        }
+        publish(logger, record(key, extra, args));
+        return true;
+    }
+
     /**
-     * Logs the message {@code key}, then runs {@code action} before any other line can be logged — unless the log
+     * Logs the message {@code key}, then runs {@code action} before any other event can be logged — unless the log
      * is sealed, in which case neither happens.
      *
-     * @return whether the line was logged and the action run
+     * @return whether the event was logged and the action run
      */
     synchronized boolean eventThen(Runnable action, String key, Object... args) {
         if (sealed) {
             return false;
         }
-        print(Messages.get(key, args));
+        publish(logger, record(key, Map.of(), args));
         action.run();
         return true;
     }
 
-    /** Logs the message {@code key} as the last line; later lines are dropped. */
+    /** Logs the message {@code key} as the last event; later events are dropped. */
     synchronized void last(String key, Object... args) {
         if (!sealed) {
-            print(Messages.get(key, args));
+            publish(logger, record(key, Map.of(), args));
             sealed = true;
         }
     }
 
-    private void print(String text) {
-        out.println(Instant.now() + " " + text.replace('\n', ' ').replace('\r', ' '));
-        out.flush();
+    /** Logs one request to the access log (not sealed: it never comes after the outcome in practice). */
+    void access(Object... args) {
+        publish(accessLogger, record("log.access", Map.of(), args));
+    }
+
+    private void publish(Logger target, EventRecord record) {
+        record.setLoggerName(target.getName());
+        if (own != null) {
+            // straight to our handler: JUL's own shutdown hook resets the loggers' handlers at exit
+            own.publish(record);
+        } else {
+            target.log(record);
+        }
+    }
+
+    private static EventRecord record(String key, Map<String, Object> extra, Object... args) {
+        Level level = Level.INFO;
+        Map<String, Object> fields = new LinkedHashMap<>();
+        try {
+            level = Level.parse(Messages.get(key + ".level"));
+        } catch (MissingResourceException noLevel) {
+            // INFO
+        }
+        try {
+            String[] names = Messages.get(key + ".fields").split(",");
+            for (int i = 0; i < names.length && i < args.length; i++) {
+                fields.put(names[i].trim(), args[i] instanceof Number ? args[i] : String.valueOf(args[i]));
+            }
+        } catch (MissingResourceException noFields) {
+            // no structured fields
+        }
+        fields.putAll(extra);
+        return new EventRecord(level, Messages.get(key, args), fields);
+    }
+
+    /** A record with structured fields. */
+    static final class EventRecord extends LogRecord {
+        private static final long serialVersionUID = 1L;
+        private final transient Map<String, Object> fields;
+
+        EventRecord(Level level, String message, Map<String, Object> fields) {
+            super(level, message);
+            this.fields = Collections.unmodifiableMap(fields);
+        }
+
+        /** The event's fields, in order. */
+        Map<String, Object> fields() {
+            return fields;
+        }
+    }
+
+    /** Writes each record as one line and flushes. */
+    private static final class LineHandler extends Handler {
+        private final PrintStream out;
+        private final Format format;
+
+        LineHandler(PrintStream out, Format format) {
+            this.out = out;
+            this.format = format;
+        }
+
+        @Override
+        public synchronized void publish(LogRecord record) {
+            out.println(format == Format.JSON ? LogFormats.json(record) : LogFormats.text(record));
+            out.flush();
+        }
+
+        @Override
+        public void flush() {
+            out.flush();
+        }
+
+        @Override
+        public void close() {
+            flush();
+        }
     }
 }

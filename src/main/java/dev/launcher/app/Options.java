@@ -17,9 +17,13 @@ final class Options {
     final Duration drainDelay;
     final Duration workerInterval;
     private final String shutdownToken;
+    final Log.Format logFormat;
+    final boolean accessLog;
 
     Options(String host, int port, Duration shutdownTimeout, Duration drainDelay, Duration workerInterval,
-            String shutdownToken) {
+            String shutdownToken, Log.Format logFormat, boolean accessLog) {
+        this.logFormat = logFormat;
+        this.accessLog = accessLog;
         this.host = host;
         this.port = port;
         this.shutdownTimeout = shutdownTimeout;

@@ -92,6 +92,8 @@ class CommandLineTest {
         "--worker-interval 0                           | --worker-interval must be above zero",
         "--worker-interval 1x                          | --worker-interval: invalid duration",
         "--shutdown-token=                             | --shutdown-token must not be empty",
+        "--log-format xml                              | --log-format: invalid value \"xml\" (use text or json)",
+        "--access-log=maybe                            | --access-log: invalid value \"maybe\" (use true or false)",
     })
     void badInput(String args, String message) {
         UsageException error = assertThrows(UsageException.class,
