@@ -5,7 +5,6 @@ import dev.launcher.group.Outcome;
 import dev.launcher.group.Service;
 import dev.launcher.group.ServiceGroup;
 import dev.launcher.http.HttpService;
-import dev.launcher.signal.JvmSignals;
 import dev.launcher.signal.SignalSource;
 import dev.launcher.worker.Worker;
 
@@ -73,7 +72,7 @@ public final class Launcher {
         this(new Builder(), out, err, env, signals, process);
     }
 
-    /** A builder for a launcher with your own routes, members and worker job. */
+    /** {@return a builder for a launcher with your own routes, members and worker job} */
     public static Builder builder() {
         return new Builder();
     }
@@ -81,6 +80,7 @@ public final class Launcher {
     /**
      * Runs the launcher with {@code args} until its group stops. Blocks.
      *
+     * @param args the command line (see {@code --help})
      * @return the exit code: 0 stopped in time, 1 a member failed, 2 usage error, 3 deadline passed (see the
      *         README); pass it to {@link System#exit}
      */
@@ -203,6 +203,9 @@ public final class Launcher {
         /**
          * Serves {@code path} (exact match) with {@code handler}, beside the built-in endpoints.
          *
+         * @param path    e.g. {@code /orders}
+         * @param handler must send a response and close the exchange
+         * @return this builder
          * @throws IllegalArgumentException for a built-in path ({@code / /shutdown /healthz /readyz /metrics})
          */
         public Builder route(String path, HttpHandler handler) {
@@ -216,6 +219,9 @@ public final class Launcher {
         /**
          * Adds a member to the group, beside {@code http} and {@code worker}.
          *
+         * @param name    the member's name; also its thread's
+         * @param service what it runs
+         * @return this builder
          * @throws IllegalArgumentException for a name already taken
          */
         public Builder member(String name, Service service) {
@@ -226,7 +232,12 @@ public final class Launcher {
             return this;
         }
 
-        /** Replaces the worker's default job (a traffic report) with {@code job}, run every --worker-interval. */
+        /**
+         * Replaces the worker's default job (a traffic report) with {@code job}, run every --worker-interval.
+         *
+         * @param job the work; a job that throws fails the worker, and so the group
+         * @return this builder
+         */
         public Builder workerJob(Worker.Job job) {
             this.workerJob = Objects.requireNonNull(job, "job");
             return this;
@@ -236,6 +247,9 @@ public final class Launcher {
          * Stops the members in stages (see {@link ServiceGroup.Builder#stopOrder}); e.g.
          * {@code stopOrder(List.of("http"), List.of("worker"))} stops taking requests before stopping the worker.
          * Default: every member at once.
+         *
+         * @param stages the stages, first to stop first; each a list of member names
+         * @return this builder
          */
         @SafeVarargs
         public final Builder stopOrder(List<String>... stages) {
@@ -243,9 +257,9 @@ public final class Launcher {
             return this;
         }
 
-        /** A launcher wired to the real process: stdout, stderr, the environment, OS signals, the JVM. */
+        /** {@return a launcher wired to the real process: stdout, stderr, the environment, OS signals, the JVM} */
         public Launcher build() {
-            return new Launcher(this, System.out, System.err, System::getenv, new JvmSignals(), ProcessControl.RUNTIME);
+            return new Launcher(this, System.out, System.err, System::getenv, SignalSource.jvm(), ProcessControl.RUNTIME);
         }
     }
 }

@@ -12,27 +12,52 @@ import java.time.Duration;
  */
 public interface GroupListener {
 
-    /** A member called {@link ServiceContext#started()}. */
+    /**
+     * A member called {@link ServiceContext#started()}.
+     *
+     * @param member its name
+     */
     default void memberStarted(String member) {
     }
 
-    /** Every member has started; {@code startTime} is counted from the start of {@link ServiceGroup#run()}. */
+    /**
+     * Every member has started.
+     *
+     * @param startTime counted from the start of {@link ServiceGroup#run()}
+     */
     default void ready(Duration startTime) {
     }
 
-    /** The first trigger arrived; {@code drainDelay} is how long members keep running before being asked to stop. */
+    /**
+     * The first trigger arrived.
+     *
+     * @param cause      the trigger
+     * @param drainDelay how long members keep running before being asked to stop (zero unless requested)
+     */
     default void stopTriggered(StopCause cause, Duration drainDelay) {
     }
 
-    /** Members are now asked to stop; {@code timeLeft} is what remains of the deadline. */
+    /**
+     * Members are now asked to stop (the first stage, with a stop order).
+     *
+     * @param timeLeft what remains until the deadline
+     */
     default void stopRequested(Duration timeLeft) {
     }
 
-    /** The deadline passed; these members are being interrupted. */
+    /**
+     * The deadline passed; these members are being interrupted.
+     *
+     * @param stragglers their names
+     */
     default void deadlinePassed(java.util.List<String> stragglers) {
     }
 
-    /** A member ended (or was abandoned). */
+    /**
+     * A member ended, or was abandoned.
+     *
+     * @param result how
+     */
     default void memberEnded(MemberResult result) {
     }
 }

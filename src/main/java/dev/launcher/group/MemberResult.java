@@ -22,7 +22,7 @@ public final class MemberResult {
         /** Still running at the end of the grace after the interrupt; the group gave up on it. */
         ABANDONED;
 
-        /** True for the outcomes that mean the deadline was missed. */
+        /** {@return true for the outcomes that mean the deadline was missed} */
         public boolean missedDeadline() {
             return this == FORCED || this == ABANDONED;
         }
@@ -40,22 +40,24 @@ public final class MemberResult {
         this.stopTime = stopTime;
     }
 
+    /** {@return the member's name} */
     public String name() {
         return name;
     }
 
+    /** {@return how the member ended} */
     public Status status() {
         return status;
     }
 
-    /** The member's error, for {@link Status#FAILED} (and for a {@link Status#FORCED} member that threw). */
+    /** {@return the member's error, for {@link Status#FAILED} (and for a {@link Status#FORCED} member that threw)} */
     public Optional<Throwable> error() {
         return Optional.ofNullable(error);
     }
 
     /**
-     * From the stop trigger to the member's end; empty if the member ended before the trigger, never ran, or was
-     * abandoned.
+     * {@return the time from the stop trigger to the member's end; empty if the member ended before the trigger,
+     * never ran, or was abandoned}
      */
     public Optional<Duration> stopTime() {
         return Optional.ofNullable(stopTime);

@@ -31,17 +31,22 @@ public final class Outcome {
         this.timeout = timeout;
     }
 
-    /** The first trigger of the stop; never null. */
+    /** {@return the first trigger of the stop; never null} */
     public StopCause cause() {
         return cause;
     }
 
-    /** Every member's result, in the order the members were added. */
+    /** {@return every member's result, in the order the members were added} */
     public Map<String, MemberResult> members() {
         return members;
     }
 
-    /** One member's result. */
+    /**
+     * {@return one member's result}
+     *
+     * @param name the member's name
+     * @throws IllegalArgumentException if the group has no member of that name
+     */
     public MemberResult member(String name) {
         MemberResult result = members.get(name);
         if (result == null) {
@@ -50,35 +55,40 @@ public final class Outcome {
         return result;
     }
 
-    /** From the stop trigger until the last member ended or was abandoned. */
+    /** {@return the time from the stop trigger until the last member ended or was abandoned} */
     public Duration stopTime() {
         return stopTime;
     }
 
-    /** The shutdown timeout the group ran with. */
+    /** {@return the shutdown timeout the group ran with} */
     public Duration timeout() {
         return timeout;
     }
 
-    /** True if any member failed: the cause, or a member that threw while stopping. */
+    /** {@return true if any member failed: the cause, or a member that threw while stopping} */
     public boolean hasFailure() {
         return cause.isFailure() || members.values().stream().anyMatch(m -> m.status() == MemberResult.Status.FAILED);
     }
 
-    /** True if any member was still running at the deadline. */
+    /** {@return true if any member was still running at the deadline} */
     public boolean missedDeadline() {
         return members.values().stream().anyMatch(m -> m.status().missedDeadline());
     }
 
-    /** The names of the members with the given status, in order. */
+    /**
+     * {@return the names of the members with the given status, in the order they were added}
+     *
+     * @param status the status to look for
+     */
     public List<String> membersWith(MemberResult.Status status) {
         return members.values().stream().filter(m -> m.status() == status).map(MemberResult::name)
                 .collect(Collectors.toUnmodifiableList());
     }
 
     /**
-     * The failure to report: the cause's error if a member failed first, else the first member error; every other
-     * member error is attached to it as suppressed. Empty when no member threw. Each call builds a new exception.
+     * {@return the failure to report: the cause's error if a member failed first, else the first member error,
+     * with every other member error attached as suppressed; empty when no member threw} Each call builds a new
+     * exception.
      */
     public Optional<Exception> failure() {
         List<Throwable> errors = new ArrayList<>();

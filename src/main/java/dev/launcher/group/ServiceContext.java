@@ -11,7 +11,7 @@ import java.util.Optional;
  */
 public interface ServiceContext {
 
-    /** The member's name, as given to {@link ServiceGroup.Builder#add}. */
+    /** {@return the member's name, as given to {@link ServiceGroup.Builder#add}} */
     String name();
 
     /**
@@ -20,7 +20,7 @@ public interface ServiceContext {
      */
     void started();
 
-    /** True once the group has asked its members to stop (after any drain delay). Never goes back to false. */
+    /** {@return true once the group has asked its members to stop (after any drain delay). Never goes back to false} */
     boolean isStopRequested();
 
     /**
@@ -40,24 +40,25 @@ public interface ServiceContext {
     boolean awaitStop(Duration timeout) throws InterruptedException;
 
     /**
-     * The time left until the stop deadline, counted from the stop trigger; empty until a stop is triggered.
-     * It may be zero or negative once the deadline has passed.
+     * {@return the time left until the stop deadline (counted from the stop trigger); empty until a stop is
+     * triggered} It may be zero or negative once the deadline has passed.
      */
     Optional<Duration> timeLeft();
 
-    /** The deadline as a {@link System#nanoTime()} value; empty until a stop is triggered. */
+    /** {@return the deadline as a {@link System#nanoTime()} value; empty until a stop is triggered} */
     Optional<Long> deadline();
 
-    /** Why the group is stopping; empty until a stop is triggered. */
+    /** {@return why the group is stopping; empty until a stop is triggered} */
     Optional<StopCause> cause();
 
     /**
      * Asks the whole group to stop with the given cause, exactly like {@link ServiceGroup#requestStop}.
      *
+     * @param cause why; recorded only if this is the first trigger
      * @return true if this call triggered the stop, false if a stop had already been triggered
      */
     boolean requestStop(StopCause cause);
 
-    /** True while every member has started and no stop has been triggered. */
+    /** {@return true while every member has started and no stop has been triggered} */
     boolean isGroupReady();
 }

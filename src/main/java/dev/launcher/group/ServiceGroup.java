@@ -129,7 +129,7 @@ public final class ServiceGroup {
         return List.copyOf(stages);
     }
 
-    /** A new builder. */
+    /** {@return a new builder} */
     public static Builder builder() {
         return new Builder();
     }
@@ -244,7 +244,7 @@ public final class ServiceGroup {
         return trigger(Objects.requireNonNull(cause, "cause"));
     }
 
-    /** The current state. */
+    /** {@return the current state} */
     public State state() {
         lock.lock();
         try {
@@ -254,7 +254,7 @@ public final class ServiceGroup {
         }
     }
 
-    /** True while every member has started and no stop has been triggered. */
+    /** {@return true while every member has started and no stop has been triggered} */
     public boolean isReady() {
         return state() == State.RUNNING;
     }
@@ -262,6 +262,7 @@ public final class ServiceGroup {
     /**
      * Waits until the group is ready, or can no longer become ready (a stop was triggered), or the timeout passes.
      *
+     * @param timeout how long to wait at most
      * @return true if the group is ready
      * @throws InterruptedException if interrupted while waiting
      */
@@ -270,7 +271,7 @@ public final class ServiceGroup {
         return isReady();
     }
 
-    /** The stop's cause; empty until a stop is triggered. */
+    /** {@return the stop's cause; empty until a stop is triggered} */
     public Optional<StopCause> cause() {
         lock.lock();
         try {
@@ -280,7 +281,7 @@ public final class ServiceGroup {
         }
     }
 
-    /** When the stop was triggered (wall clock); empty until then. */
+    /** {@return when the stop was triggered (wall clock); empty until then} */
     public Optional<Instant> stopTriggeredAt() {
         lock.lock();
         try {
@@ -293,6 +294,7 @@ public final class ServiceGroup {
     /**
      * Waits until {@link #run()} has finished, or the timeout passes.
      *
+     * @param timeout how long to wait at most
      * @return the outcome, or empty if the group has not terminated within the timeout
      * @throws InterruptedException if interrupted while waiting
      */
@@ -306,12 +308,12 @@ public final class ServiceGroup {
         }
     }
 
-    /** The shutdown timeout: from the trigger to the interrupt of the stragglers. */
+    /** {@return the shutdown timeout: from the trigger to the interrupt of the stragglers} */
     public Duration shutdownTimeout() {
         return shutdownTimeout;
     }
 
-    /** The members' names, in the order they were added. */
+    /** {@return the members' names, in the order they were added} */
     public List<String> memberNames() {
         List<String> names = new ArrayList<>();
         members.forEach(m -> names.add(m.name));
@@ -641,6 +643,9 @@ public final class ServiceGroup {
         /**
          * Adds a member. Its thread is named {@code name}.
          *
+         * @param name    unique in the group, not blank
+         * @param service what the member runs
+         * @return this builder
          * @throws IllegalArgumentException if the name is blank or already taken
          */
         public Builder add(String name, Service service) {
@@ -654,7 +659,13 @@ public final class ServiceGroup {
             return this;
         }
 
-        /** From the stop trigger to the interrupt of stragglers; must be above zero. Default 5 s. */
+        /**
+         * Sets the shutdown timeout: from the stop trigger to the interrupt of the stragglers. Default 5 s.
+         *
+         * @param timeout above zero
+         * @return this builder
+         * @throws IllegalArgumentException if zero or negative
+         */
         public Builder shutdownTimeout(Duration timeout) {
             if (timeout.isNegative() || timeout.isZero()) {
                 throw new IllegalArgumentException("shutdown timeout must be above zero: " + timeout);
@@ -665,7 +676,11 @@ public final class ServiceGroup {
 
         /**
          * How long members keep running after a requested stop before they are asked to stop; counts inside the
-         * shutdown timeout, so it must be shorter than it. Default zero.
+         * shutdown timeout, so it must be shorter than it (checked by {@link #build()}). Default zero.
+         *
+         * @param delay zero or more
+         * @return this builder
+         * @throws IllegalArgumentException if negative
          */
         public Builder drainDelay(Duration delay) {
             if (delay.isNegative()) {
@@ -675,7 +690,13 @@ public final class ServiceGroup {
             return this;
         }
 
-        /** How long to wait for stragglers after interrupting them. Default 500 ms. */
+        /**
+         * Sets how long to wait for stragglers after interrupting them. Default 500 ms.
+         *
+         * @param grace zero or more
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
         public Builder interruptGrace(Duration grace) {
             if (grace.isNegative()) {
                 throw new IllegalArgumentException("interrupt grace must not be negative: " + grace);
@@ -691,6 +712,8 @@ public final class ServiceGroup {
          * running — asked yet or not — is interrupted. Example: {@code stopOrder(List.of("http"), List.of("worker"))}
          * stops taking requests before the worker that consumes what they queued. Default: one stage, everyone.
          *
+         * @param stages the stages, first to stop first; each a list of member names
+         * @return this builder
          * @throws IllegalArgumentException if a name appears twice (checked against the members at {@link #build()})
          */
         @SafeVarargs
@@ -698,7 +721,13 @@ public final class ServiceGroup {
             return stopOrder(List.of(stages));
         }
 
-        /** The same as {@link #stopOrder(List[])}, with the stages as a list. */
+        /**
+         * The same as {@link #stopOrder(List[])}, with the stages as a list.
+         *
+         * @param stages the stages, first to stop first; each a list of member names
+         * @return this builder
+         * @throws IllegalArgumentException if a name appears twice
+         */
         public Builder stopOrder(List<List<String>> stages) {
             List<List<String>> order = new ArrayList<>();
             List<String> seen = new ArrayList<>();
@@ -715,7 +744,12 @@ public final class ServiceGroup {
             return this;
         }
 
-        /** Who hears the group's events. */
+        /**
+         * Sets who hears the group's events.
+         *
+         * @param listener not null
+         * @return this builder
+         */
         public Builder listener(GroupListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
             return this;
@@ -724,6 +758,7 @@ public final class ServiceGroup {
         /**
          * Builds the group.
          *
+         * @return a new group in state {@link State#NEW}
          * @throws IllegalStateException if there is no member, the stop order names an unknown member, or the drain
          *                               delay is not shorter than the timeout
          */

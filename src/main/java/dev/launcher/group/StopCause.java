@@ -35,36 +35,47 @@ public final class StopCause {
      * A stop requested from outside the members.
      *
      * @param source who asked, as it should appear in logs (e.g. {@code SIGTERM}, {@code /shutdown}); not null
+     * @return the cause
      */
     public static StopCause requested(String source) {
         return new StopCause(Kind.REQUESTED, source, null);
     }
 
-    /** A member that returned normally. */
+    /**
+     * {@return the cause for a member that returned normally}
+     *
+     * @param member the member's name
+     */
     public static StopCause memberEnded(String member) {
         return new StopCause(Kind.MEMBER_ENDED, member, null);
     }
 
-    /** A member that threw {@code error}. */
+    /**
+     * {@return the cause for a member that threw}
+     *
+     * @param member the member's name
+     * @param error  what it threw; not null
+     */
     public static StopCause memberFailed(String member, Throwable error) {
         return new StopCause(Kind.MEMBER_FAILED, member, Objects.requireNonNull(error, "error"));
     }
 
+    /** {@return the kind of trigger} */
     public Kind kind() {
         return kind;
     }
 
-    /** The requester for {@link Kind#REQUESTED}, the member's name otherwise. */
+    /** {@return the requester for {@link Kind#REQUESTED}, the member's name otherwise} */
     public String source() {
         return source;
     }
 
-    /** The member's error for {@link Kind#MEMBER_FAILED}; empty otherwise. */
+    /** {@return the member's error for {@link Kind#MEMBER_FAILED}; empty otherwise} */
     public Optional<Throwable> error() {
         return Optional.ofNullable(error);
     }
 
-    /** True if a member failed. */
+    /** {@return true if a member failed} */
     public boolean isFailure() {
         return kind == Kind.MEMBER_FAILED;
     }

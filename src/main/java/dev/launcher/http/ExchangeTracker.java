@@ -10,7 +10,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Counts the exchanges in flight and marks responses {@code Connection: close} once draining.
+ * The exchanges of one {@link HttpService}: how many are in flight, how many completed, whether it is draining.
  *
  * <p>An exchange is in flight from the moment its handler is called until its response has been delivered
  * (written and flushed) or the handler returns, whichever comes first; a connection still sending its request head
@@ -26,12 +26,12 @@ public final class ExchangeTracker {
     private final List<ExchangeObserver> observers;
 
     /** A tracker that tells {@code observers} of every completed exchange. */
-    public ExchangeTracker(List<ExchangeObserver> observers) {
+    ExchangeTracker(List<ExchangeObserver> observers) {
         this.observers = List.copyOf(observers);
     }
 
     /** Wraps a handler so that its exchanges are tracked. */
-    public HttpHandler wrap(HttpHandler handler) {
+    HttpHandler wrap(HttpHandler handler) {
         return exchange -> {
             TrackedExchange tracked = new TrackedExchange(exchange, this);
             begin();
@@ -46,16 +46,16 @@ public final class ExchangeTracker {
     }
 
     /** From now on every response says {@code Connection: close}. Idempotent. */
-    public void startDraining() {
+    void startDraining() {
         draining = true;
     }
 
-    /** True once {@link #startDraining()} was called. */
+    /** {@return true once {@link #startDraining()} was called} */
     public boolean isDraining() {
         return draining;
     }
 
-    /** The exchanges in flight now. */
+    /** {@return the exchanges in flight now} */
     public int inFlight() {
         lock.lock();
         try {
@@ -65,7 +65,7 @@ public final class ExchangeTracker {
         }
     }
 
-    /** The exchanges completed since start. */
+    /** {@return the exchanges completed since start} */
     public long completed() {
         return completed.get();
     }
@@ -76,7 +76,7 @@ public final class ExchangeTracker {
      * @return true if none is in flight
      * @throws InterruptedException if interrupted while waiting
      */
-    public boolean awaitIdle(long deadlineNanos) throws InterruptedException {
+    boolean awaitIdle(long deadlineNanos) throws InterruptedException {
         lock.lock();
         try {
             while (inFlight > 0) {

@@ -11,10 +11,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The executors that run request handlers. The JDK server reads each request head on the handler thread, so a
  * slow client holds a thread: the executor must have far more threads than cores.
  */
-public final class HandlerExecutors {
+final class HandlerExecutors {
 
     /** Most platform threads the pool starts (JDK 17 - 20). */
-    public static final int MAX_PLATFORM_THREADS = 512;
+    static final int MAX_PLATFORM_THREADS = 512;
     private static final long STACK_BYTES = 256 * 1024;
 
     private HandlerExecutors() {
@@ -30,16 +30,16 @@ public final class HandlerExecutors {
      * (measured on JDK 25: SIGTERM to exit 330 ms with virtual threads after a slow client, 30 ms with platform
      * threads).
      */
-    public static ExecutorService create() {
+    static ExecutorService create() {
         ExecutorService virtual = virtualThreadsIfAvailable();
         return virtual != null ? virtual : platformPool();
     }
 
     /** The system property that chooses the handler threads: {@code virtual} or {@code platform}. */
-    public static final String THREADS_PROPERTY = "launcher.http.threads";
+    static final String THREADS_PROPERTY = "launcher.http.threads";
 
     /** True if {@link #create()} uses virtual threads: asked for, and the runtime has them. */
-    public static boolean virtualThreadsAvailable() {
+    static boolean virtualThreadsAvailable() {
         String choice = System.getProperty(THREADS_PROPERTY, "platform");
         return Runtime.version().feature() >= 21 && "virtual".equals(choice);
     }

@@ -48,7 +48,7 @@ public final class HttpMetrics implements ExchangeObserver {
     }
 
     /**
-     * Requests answered with a status of the given class.
+     * {@return the requests answered with a status of the given class}
      *
      * @param statusClass 1 to 5 for 1xx to 5xx; 0 for exchanges closed without a response
      */
@@ -56,17 +56,21 @@ public final class HttpMetrics implements ExchangeObserver {
         return byClass[statusClass].sum();
     }
 
-    /** Requests observed in all. */
+    /** {@return requests observed in all} */
     public long count() {
         return count.sum();
     }
 
-    /** The sum of all request durations, in seconds. */
+    /** {@return the sum of all request durations, in seconds} */
     public double sumSeconds() {
         return sumNanos.sum() / 1e9;
     }
 
-    /** The cumulative count of requests that took at most {@code BUCKETS[i]} seconds. */
+    /**
+     * {@return the cumulative count of requests that took at most {@code BUCKETS[i]} seconds}
+     *
+     * @param i an index into {@link #BUCKETS}
+     */
     public long cumulativeBucket(int i) {
         long total = 0;
         for (int k = 0; k <= i; k++) {

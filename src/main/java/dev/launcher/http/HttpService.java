@@ -32,7 +32,7 @@ import java.util.function.Consumer;
  *   <li>If the group interrupts it at the deadline, it closes every connection, in flight or not, and ends by
  *       throwing {@link InterruptedException} naming how many exchanges it cut.</li>
  * </ol>
- * Request heads over {@link ServerLimits#MAX_REQUEST_HEAD_BYTES} and malformed requests are refused by the JDK
+ * Request heads over 64 KiB (see the README for every limit) and malformed requests are refused by the JDK
  * server (400 or a closed connection); a handler that throws gets its client a 500.
  */
 public final class HttpService implements Service {
@@ -61,7 +61,7 @@ public final class HttpService implements Service {
     }
 
     /**
-     * A builder for a server on {@code host:port}.
+     * {@return a builder for a server on {@code host:port}}
      *
      * @param host a name or address; empty for every interface
      * @param port 0 for any free port
@@ -70,12 +70,12 @@ public final class HttpService implements Service {
         return new Builder(host, port);
     }
 
-    /** Request counts and durations. */
+    /** {@return request counts and durations} */
     public HttpMetrics metrics() {
         return metrics;
     }
 
-    /** Exchanges in flight and completed, and whether the server is draining. */
+    /** {@return exchanges in flight and completed, and whether the server is draining} */
     public ExchangeTracker exchanges() {
         return tracker;
     }
@@ -166,30 +166,52 @@ public final class HttpService implements Service {
             this.port = port;
         }
 
-        /** Serves {@code path} (exact match) with {@code handler}. Paths with no route get 404. */
+        /**
+         * Serves {@code path} (exact match, no prefix) with {@code handler}. Paths with no route get 404.
+         *
+         * @param path    e.g. {@code /orders}
+         * @param handler runs on a handler thread; it must send a response and close the exchange
+         * @return this builder
+         */
         public Builder route(String path, HttpHandler handler) {
             routes.put(Objects.requireNonNull(path, "path"), Objects.requireNonNull(handler, "handler"));
             return this;
         }
 
-        /** Tells {@code observer} of every completed exchange (e.g. an access log). */
+        /**
+         * Tells {@code observer} of every completed exchange (e.g. an access log).
+         *
+         * @param observer called on the handler thread; must be quick
+         * @return this builder
+         */
         public Builder observer(ExchangeObserver observer) {
             observers.add(Objects.requireNonNull(observer, "observer"));
             return this;
         }
 
-        /** The listen backlog; default {@link #DEFAULT_BACKLOG}. */
+        /**
+         * Sets the listen backlog (the kernel may cap it). Default {@link #DEFAULT_BACKLOG}.
+         *
+         * @param backlog pending connections the kernel may queue
+         * @return this builder
+         */
         public Builder backlog(int backlog) {
             this.backlog = backlog;
             return this;
         }
 
-        /** Called once the server is bound, with the real address (the real port when 0 was asked). */
+        /**
+         * Sets what to call once the server is bound, before the member reports itself started.
+         *
+         * @param callback receives the real address (the real port when 0 was asked)
+         * @return this builder
+         */
         public Builder onListening(Consumer<InetSocketAddress> callback) {
             this.onListening = Objects.requireNonNull(callback, "callback");
             return this;
         }
 
+        /** {@return a new HTTP member; it binds only when the group runs it} */
         public HttpService build() {
             return new HttpService(this);
         }

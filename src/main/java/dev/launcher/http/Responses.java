@@ -17,12 +17,28 @@ public final class Responses {
     private Responses() {
     }
 
-    /** Sends {@code body} with the given status and content type, then closes the exchange. */
+    /**
+     * Sends {@code body} (UTF-8) with the given status and content type, then closes the exchange.
+     *
+     * @param exchange    the exchange; nothing may have been sent yet
+     * @param status      the HTTP status
+     * @param contentType the {@code Content-Type}
+     * @param body        the whole body; for HEAD only its length is sent
+     * @throws IOException if the client is gone
+     */
     public static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
         send(exchange, status, contentType, body.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Sends {@code body} with the given status and content type, then closes the exchange. */
+    /**
+     * Sends {@code body} with the given status and content type, then closes the exchange.
+     *
+     * @param exchange    the exchange; nothing may have been sent yet
+     * @param status      the HTTP status
+     * @param contentType the {@code Content-Type}
+     * @param body        the whole body; for HEAD only its length is sent
+     * @throws IOException if the client is gone
+     */
     public static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", contentType);
         if ("HEAD".equals(exchange.getRequestMethod())) {
@@ -41,7 +57,10 @@ public final class Responses {
     /**
      * Answers 405 with an {@code Allow} header unless the request's method is one of {@code allowed}.
      *
+     * @param exchange the exchange; nothing may have been sent yet
+     * @param allowed  the methods allowed, as listed in {@code Allow}
      * @return true if the method is allowed (nothing was sent), false if 405 was sent
+     * @throws IOException if the client is gone
      */
     public static boolean allowOnly(HttpExchange exchange, String... allowed) throws IOException {
         if (Set.of(allowed).contains(exchange.getRequestMethod())) {

@@ -21,10 +21,10 @@ import java.util.Map;
  *       <td>without it every keep-alive response waits ~40 ms (Nagle + delayed ACK)</td></tr>
  * </table>
  */
-public final class ServerLimits {
+final class ServerLimits {
 
     /** The request head limit, in bytes. */
-    public static final int MAX_REQUEST_HEAD_BYTES = 64 * 1024;
+    static final int MAX_REQUEST_HEAD_BYTES = 64 * 1024;
 
     private static final Map<String, String> DEFAULTS = defaults();
 
@@ -43,7 +43,7 @@ public final class ServerLimits {
     }
 
     /** Sets every limit the user has not set. Call before the first server of the JVM is created. */
-    public static void apply() {
+    static void apply() {
         DEFAULTS.forEach((key, value) -> {
             if (System.getProperty(key) == null) {
                 System.setProperty(key, value);

@@ -47,17 +47,17 @@ public final class Worker implements Service {
         this.job = Objects.requireNonNull(job, "job");
     }
 
-    /** Jobs run so far, failed or not. */
+    /** {@return jobs run so far, failed or not} */
     public long jobsRun() {
         return jobsRun.get();
     }
 
-    /** Jobs that threw (at most one: a failing job ends the worker). */
+    /** {@return jobs that threw (at most one: a failing job ends the worker)} */
     public long jobsFailed() {
         return jobsFailed.get();
     }
 
-    /** How long the last job took; empty before the first job ends. */
+    /** {@return how long the last job took; empty before the first job ends} */
     public Optional<Duration> lastJobDuration() {
         long nanos = lastJobNanos;
         return nanos < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(nanos));
