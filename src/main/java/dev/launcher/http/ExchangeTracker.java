@@ -19,8 +19,9 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class ExchangeTracker {
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition idle = lock.newCondition();
+    private final Condition idle = lock.newCondition();  // signalled when in-flight changes
     private int inFlight;
+    private long begun;
     private volatile boolean draining;
     private final AtomicLong completed = new AtomicLong();
     private final List<ExchangeObserver> observers;
@@ -92,10 +93,44 @@ public final class ExchangeTracker {
         }
     }
 
+    /** The exchanges begun since start. */
+    long begun() {
+        lock.lock();
+        try {
+            return begun;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until an exchange begins after the {@code seen}-th one, or the timeout passes.
+     *
+     * @return true if one began
+     */
+    boolean awaitNewExchange(long seen, long timeoutNanos) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        lock.lock();
+        try {
+            while (begun <= seen) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                idle.awaitNanos(left);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void begin() {
         lock.lock();
         try {
             inFlight++;
+            begun++;
+            idle.signalAll();
         } finally {
             lock.unlock();
         }

@@ -37,6 +37,12 @@ import java.util.function.Consumer;
  */
 public final class HttpService implements Service {
 
+    /**
+     * The quiet spell the stop waits for once nothing is in flight: a request that had arrived but not yet reached
+     * its handler gets to it (and is then served) instead of being cut by the close.
+     */
+    static final long SETTLE_NANOS = 20_000_000;
+
     /** The listen backlog when none is set. */
     public static final int DEFAULT_BACKLOG = 1024;
 
@@ -107,9 +113,6 @@ public final class HttpService implements Service {
     /** Stops accepting, waits for the exchanges in flight, and ends by interrupt at the deadline. */
     private void drain(HttpServer server, ServiceContext context) throws InterruptedException {
         tracker.startDraining();
-        if (tracker.inFlight() == 0) {
-            return;
-        }
         // stop(n) closes the listener at once, then waits; our own stop(0) ends that wait
         long secondsLeft = Math.max(1, context.timeLeft().map(d -> d.toSeconds() + 1).orElse(1L));
         Thread closer = new Thread(() -> server.stop((int) Math.min(Integer.MAX_VALUE, secondsLeft)),
@@ -117,8 +120,11 @@ public final class HttpService implements Service {
         closer.setDaemon(true);
         closer.start();
         try {
-            // the group interrupts us at the deadline
-            tracker.awaitIdle(Long.MAX_VALUE);
+            // wait for the exchanges in flight, then for a short quiet spell, in which requests that had reached
+            // the server but not yet a handler get to one; the group interrupts us at the deadline
+            do {
+                tracker.awaitIdle(Long.MAX_VALUE);
+            } while (tracker.awaitNewExchange(tracker.begun(), SETTLE_NANOS));
         } catch (InterruptedException e) {
             InterruptedException cut = new InterruptedException(
                     "closed " + tracker.inFlight() + " exchange(s) still in flight at the deadline");

@@ -52,7 +52,6 @@ class YamlTest {
         assertEquals("1", Yaml.at(first, "g"));
         assertTrue(((Map<?, ?>) first).containsKey("h"));
         assertNull(Yaml.at(first, "h"));
-        assertEquals(Map.of(), Map.of());
         assertTrue(((Map<?, ?>) documents.get(1)).containsKey("second"));
     }
 
@@ -99,7 +98,8 @@ class YamlTest {
     /** Only a strict JSON array of strings is exec form; anything else Docker would hand to a shell. */
     @Test
     void readsExecFormStrictly() {
-        assertEquals(List.of("/bin/java", "-jar", "a \"b\""), DeployFiles.jsonStrings("[\"/bin/java\", \"-jar\",\"a \\\"b\\\"\"]"));
+        assertEquals(List.of("/bin/java", "-jar", "a \"b\""),
+                DeployFiles.jsonStrings("[\"/bin/java\", \"-jar\",\"a \\\"b\\\"\"]"));
         assertEquals(List.of(), DeployFiles.jsonStrings("[]"));
         for (String bad : List.of("java -jar x", "[\"java\", \"-jar\"", "['java']", "[\"java\",]", "[\"java\" \"x\"]",
                 "[\"java]")) {
