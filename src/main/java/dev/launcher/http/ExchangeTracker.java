@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpHandler;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -19,7 +20,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class ExchangeTracker {
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition idle = lock.newCondition();  // signalled when in-flight changes
+    private final Condition changed = lock.newCondition();
     private int inFlight;
     private long begun;
     private volatile boolean draining;
@@ -72,25 +73,12 @@ public final class ExchangeTracker {
     }
 
     /**
-     * Waits until no exchange is in flight, or until {@code deadlineNanos} ({@link System#nanoTime()} scale).
+     * Waits until no exchange is in flight.
      *
-     * @return true if none is in flight
      * @throws InterruptedException if interrupted while waiting
      */
-    boolean awaitIdle(long deadlineNanos) throws InterruptedException {
-        lock.lock();
-        try {
-            while (inFlight > 0) {
-                long left = deadlineNanos - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                idle.awaitNanos(left);
-            }
-            return true;
-        } finally {
-            lock.unlock();
-        }
+    void awaitIdle() throws InterruptedException {
+        awaitUntil(() -> inFlight == 0, Long.MAX_VALUE);
     }
 
     /** The exchanges begun since start. */
@@ -109,15 +97,20 @@ public final class ExchangeTracker {
      * @return true if one began
      */
     boolean awaitNewExchange(long seen, long timeoutNanos) throws InterruptedException {
-        long deadline = System.nanoTime() + timeoutNanos;
+        return awaitUntil(() -> begun > seen, timeoutNanos);
+    }
+
+    /** Waits until the condition (read under the lock) holds, or the timeout passes; returns the condition. */
+    private boolean awaitUntil(BooleanSupplier condition, long timeoutNanos) throws InterruptedException {
+        long start = System.nanoTime();
         lock.lock();
         try {
-            while (begun <= seen) {
-                long left = deadline - System.nanoTime();
+            while (!condition.getAsBoolean()) {
+                long left = timeoutNanos - (System.nanoTime() - start);
                 if (left <= 0) {
                     return false;
                 }
-                idle.awaitNanos(left);
+                changed.awaitNanos(left);
             }
             return true;
         } finally {
@@ -130,7 +123,7 @@ public final class ExchangeTracker {
         try {
             inFlight++;
             begun++;
-            idle.signalAll();
+            changed.signalAll();
         } finally {
             lock.unlock();
         }
@@ -150,7 +143,7 @@ public final class ExchangeTracker {
         try {
             inFlight--;
             if (inFlight == 0) {
-                idle.signalAll();
+                changed.signalAll();
             }
         } finally {
             lock.unlock();

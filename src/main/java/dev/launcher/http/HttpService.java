@@ -123,7 +123,7 @@ public final class HttpService implements Service {
             // wait for the exchanges in flight, then for a short quiet spell, in which requests that had reached
             // the server but not yet a handler get to one; the group interrupts us at the deadline
             do {
-                tracker.awaitIdle(Long.MAX_VALUE);
+                tracker.awaitIdle();
             } while (tracker.awaitNewExchange(tracker.begun(), SETTLE_NANOS));
         } catch (InterruptedException e) {
             InterruptedException cut = new InterruptedException(

@@ -75,6 +75,17 @@ class HttpServiceTest {
         return outcome.get(20, TimeUnit.SECONDS);
     }
 
+    /** Requests the stop and asserts the HTTP member ended as expected within the given bounds (ms). */
+    private Outcome stopAndExpect(MemberResult.Status expected, long atLeastMs, long belowMs) throws Exception {
+        long start = System.nanoTime();
+        group.requestStop(StopCause.requested("test"));
+        Outcome result = awaitOutcome();
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(expected, result.member("http").status(), result.toString());
+        assertTrue(millis >= atLeastMs && millis < belowMs, "stop took " + millis + " ms");
+        return result;
+    }
+
     /** GET / is routed; an unknown path gets 404; HEAD gets the headers without a body. */
     @Test
     void routesAndHead() throws Exception {
@@ -169,12 +180,7 @@ class HttpServiceTest {
         start(Duration.ofSeconds(10));
         try (RawHttp idle = new RawHttp(port)) {
             assertEquals(200, idle.request("GET", "/", "").status);
-            long start = System.nanoTime();
-            group.requestStop(StopCause.requested("test"));
-            Outcome result = awaitOutcome();
-            long millis = (System.nanoTime() - start) / 1_000_000;
-            assertEquals(MemberResult.Status.STOPPED, result.member("http").status());
-            assertTrue(millis < 1000, "stop took " + millis + " ms");
+            stopAndExpect(MemberResult.Status.STOPPED, 0, 1000);
             assertTrue(idle.isClosedByServer());
         }
     }
@@ -186,12 +192,7 @@ class HttpServiceTest {
         try (RawHttp partial = new RawHttp(port)) {
             partial.send("GET / HTTP/1.1\r\nHost: x\r\nX-Slow: a");
             assertEquals(200, RawHttp.get(port, "/").status);
-            long start = System.nanoTime();
-            group.requestStop(StopCause.requested("test"));
-            Outcome result = awaitOutcome();
-            long millis = (System.nanoTime() - start) / 1_000_000;
-            assertEquals(MemberResult.Status.STOPPED, result.member("http").status());
-            assertTrue(millis < 1000, "stop took " + millis + " ms");
+            stopAndExpect(MemberResult.Status.STOPPED, 0, 1000);
         }
     }
 
@@ -202,12 +203,7 @@ class HttpServiceTest {
         try (RawHttp liar = new RawHttp(port)) {
             liar.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000000\r\n\r\n");
             assertEquals(200, liar.read(false).status);
-            long start = System.nanoTime();
-            group.requestStop(StopCause.requested("test"));
-            Outcome result = awaitOutcome();
-            long millis = (System.nanoTime() - start) / 1_000_000;
-            assertEquals(MemberResult.Status.STOPPED, result.member("http").status());
-            assertTrue(millis < 1000, "stop took " + millis + " ms");
+            stopAndExpect(MemberResult.Status.STOPPED, 0, 1000);
         }
     }
 
@@ -218,15 +214,9 @@ class HttpServiceTest {
         try (RawHttp slow = new RawHttp(port)) {
             slow.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
             assertTrue(slowEntered.await(10, TimeUnit.SECONDS));
-            long start = System.nanoTime();
-            group.requestStop(StopCause.requested("test"));
-            Outcome result = awaitOutcome();
-            long millis = (System.nanoTime() - start) / 1_000_000;
-            MemberResult http = result.member("http");
-            assertEquals(MemberResult.Status.FORCED, http.status());
+            MemberResult http = stopAndExpect(MemberResult.Status.FORCED, 290, 2000).member("http");
             assertTrue(http.error().orElseThrow().getMessage().contains("1 exchange(s) still in flight"),
                     String.valueOf(http.error()));
-            assertTrue(millis >= 290 && millis < 2000, "stop took " + millis + " ms");
         }
     }
 
