@@ -5,7 +5,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.MissingResourceException;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -33,16 +32,14 @@ final class Log {
     /** The access log's logger. */
     static final String ACCESS_LOGGER = "dev.launcher.access";
 
-    private final Logger logger = Logger.getLogger(LOGGER);
-    private final Logger accessLogger = Logger.getLogger(ACCESS_LOGGER);
-    private final Handler own;
+    private final LineSink own;
     private boolean sealed;
 
     /** Logs to {@code out} in {@code format}, or through the loggers if the JVM has a logging configuration. */
     Log(PrintStream out, Format format) {
         boolean configured = System.getProperty("java.util.logging.config.file") != null
                 || System.getProperty("java.util.logging.config.class") != null;
-        this.own = configured ? null : new LineHandler(out, format);
+        this.own = configured ? null : new LineSink(out, format);
     }
 
     /** Logs the message {@code key} with its arguments; false if the log is already sealed. */
@@ -55,7 +52,7 @@ final class Log {
         if (sealed) {
             return false;
         }
-        publish(logger, record(key, extra, args));
+        publish(LOGGER, record(key, extra, args));
         return true;
     }
 
@@ -69,7 +66,7 @@ final class Log {
         if (sealed) {
             return false;
         }
-        publish(logger, record(key, Map.of(), args));
+        publish(LOGGER, record(key, Map.of(), args));
         action.run();
         return true;
     }
@@ -77,23 +74,23 @@ final class Log {
     /** Logs the message {@code key} as the last event; later events are dropped. */
     synchronized void last(String key, Object... args) {
         if (!sealed) {
-            publish(logger, record(key, Map.of(), args));
+            publish(LOGGER, record(key, Map.of(), args));
             sealed = true;
         }
     }
 
     /** Logs one request to the access log (not sealed: it never comes after the outcome in practice). */
     void access(Object... args) {
-        publish(accessLogger, record("log.access", Map.of(), args));
+        publish(ACCESS_LOGGER, record("log.access", Map.of(), args));
     }
 
-    private void publish(Logger target, EventRecord record) {
-        record.setLoggerName(target.getName());
+    private void publish(String logger, EventRecord record) {
+        record.setLoggerName(logger);
         if (own != null) {
-            // straight to our handler: JUL's own shutdown hook resets the loggers' handlers at exit
+            // straight to our handler, no LogManager: faster to start, and JUL's shutdown hook resets loggers
             own.publish(record);
         } else {
-            target.log(record);
+            Logger.getLogger(logger).log(record);
         }
     }
 
@@ -133,30 +130,22 @@ final class Log {
         }
     }
 
-    /** Writes each record as one line and flushes. */
-    private static final class LineHandler extends Handler {
+    /**
+     * Writes each record as one line and flushes. Not a JUL {@code Handler}: creating one initializes the
+     * LogManager, which costs start-up time the launcher's own output does not need.
+     */
+    private static final class LineSink {
         private final PrintStream out;
         private final Format format;
 
-        LineHandler(PrintStream out, Format format) {
+        LineSink(PrintStream out, Format format) {
             this.out = out;
             this.format = format;
         }
 
-        @Override
-        public synchronized void publish(LogRecord record) {
+        synchronized void publish(LogRecord record) {
             out.println(format == Format.JSON ? LogFormats.json(record) : LogFormats.text(record));
             out.flush();
-        }
-
-        @Override
-        public void flush() {
-            out.flush();
-        }
-
-        @Override
-        public void close() {
-            flush();
         }
     }
 }

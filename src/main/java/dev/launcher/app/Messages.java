@@ -1,21 +1,50 @@
 package dev.launcher.app;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.text.MessageFormat;
 import java.util.Locale;
 import java.util.MissingResourceException;
-import java.util.ResourceBundle;
+import java.util.Properties;
 
-/** Every user-visible string, from {@code messages.properties}. A missing key throws {@link MissingResourceException}. */
+/**
+ * Every user-visible string, from {@code messages.properties} (UTF-8). A missing key throws
+ * {@link MissingResourceException}. Read with {@link Properties} rather than a ResourceBundle: there is one
+ * locale, and the bundle machinery costs start-up time.
+ */
 final class Messages {
 
-    private static final ResourceBundle BUNDLE = ResourceBundle.getBundle("dev.launcher.app.messages", Locale.ROOT);
+    private static final String FILE = "messages.properties";
+    private static final Properties TEXTS = load();
 
     private Messages() {
     }
 
+    private static Properties load() {
+        Properties texts = new Properties();
+        try (InputStream in = Messages.class.getResourceAsStream(FILE)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + FILE);
+            }
+            texts.load(new InputStreamReader(in, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return texts;
+    }
+
     /** The message {@code key} with its arguments filled in; numbers are printed plainly (no grouping). */
     static String get(String key, Object... args) {
-        String pattern = BUNDLE.getString(key);
+        String pattern = TEXTS.getProperty(key);
+        if (pattern == null) {
+            throw new MissingResourceException("no message " + key, Messages.class.getName(), key);
+        }
+        if (args.length == 0 && pattern.indexOf('{') < 0) {
+            return pattern;
+        }
         Object[] plain = new Object[args.length];
         for (int i = 0; i < args.length; i++) {
             plain[i] = args[i] instanceof Number || args[i] == null ? String.valueOf(args[i]) : args[i];
