@@ -21,14 +21,15 @@ final class HandlerExecutors {
     }
 
     /**
-     * An elastic pool of platform threads named {@code http-N}, up to {@link #MAX_PLATFORM_THREADS} (past that a new
-     * connection is closed at once); or, with {@code -Dlauncher.http.threads=virtual} on JDK 21+, a virtual thread per
-     * exchange.
+     * A virtual thread per exchange on JDK 21+; on older runtimes (or with {@code -Dlauncher.http.threads=platform})
+     * an elastic pool of platform threads named {@code http-N}, up to {@link #MAX_PLATFORM_THREADS} (past that a
+     * new connection is closed at once).
      *
-     * <p>Platform threads are the default on every JDK because of the exit: once a virtual thread has blocked on a
-     * socket, the JDK's I/O poller threads sit in native code, and the JVM's exit then waits about 300 ms for them
-     * (measured on JDK 25: SIGTERM to exit 330 ms with virtual threads after a slow client, 30 ms with platform
-     * threads).
+     * <p>Why virtual threads where there are some (bench/, docs/PERFORMANCE.md): on 2 cores they serve ~1.7x the
+     * requests of the elastic platform pool (keep-alive GET at 50 connections: 73k vs 44k req/s on JDK 25, Go 79k),
+     * and a slow client holds no platform thread. The price: once a virtual thread has waited on a socket, the
+     * JDK's I/O poller threads sit in native code, and the JVM's exit waits about 300 ms for them — so a stop after
+     * traffic takes ~0.3 s longer. {@code -Dlauncher.http.threads=platform} trades the throughput back for that.
      */
     static ExecutorService create() {
         ExecutorService virtual = virtualThreadsIfAvailable();
@@ -38,10 +39,10 @@ final class HandlerExecutors {
     /** The system property that chooses the handler threads: {@code virtual} or {@code platform}. */
     static final String THREADS_PROPERTY = "launcher.http.threads";
 
-    /** True if {@link #create()} uses virtual threads: asked for, and the runtime has them. */
+    /** True if {@link #create()} uses virtual threads: the runtime has them, and platform threads were not asked for. */
     static boolean virtualThreadsAvailable() {
-        String choice = System.getProperty(THREADS_PROPERTY, "platform");
-        return Runtime.version().feature() >= 21 && "virtual".equals(choice);
+        String choice = System.getProperty(THREADS_PROPERTY, "virtual");
+        return Runtime.version().feature() >= 21 && !"platform".equals(choice);
     }
 
     private static ExecutorService virtualThreadsIfAvailable() {
