@@ -14,7 +14,7 @@ Phases, each interleaved (A B C ... A B C ...) with the order rotated every roun
      keep-alive connections open (fresh process and port every run)
   2. throughput: one long-lived process per system; wrk --latency on GET / keep-alive at 1, 50, 200
      connections and with 'Connection: close' at 50; one warm-up run per system and scenario
-  3. scaling: launchers and Go at 10, 100, 1000 keep-alive connections (1 comes from phase 2)
+  3. scaling: launchers, Go and extras at 10, 100, 1000 keep-alive connections (1 comes from phase 2)
   4. memory and stop after load: VmRSS/VmHWM of the long-lived processes, then SIGTERM -> exit
 Every wait is bounded; every process started is stopped by its own pid (and listed in TMP/pids for run.sh).
 """
@@ -60,6 +60,7 @@ class Procs:
         self.live.pop(proc.pid, None)
 
     def stop_all(self):
+        ignore_signals()                             # a second signal must not cut the clean-up short
         for pid, proc in list(self.live.items()):
             if proc.poll() is None:
                 kids = children(pid)
@@ -81,6 +82,14 @@ class Procs:
                     except ProcessLookupError:
                         pass
             self.live.pop(pid, None)
+
+
+def ignore_signals():
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        try:
+            signal.signal(sig, signal.SIG_IGN)
+        except OSError:     # "ignored due to race condition": a signal already pending, which is what we want
+            pass
 
 
 def children(pid):
@@ -300,6 +309,7 @@ class Bench:
         self.log_dir = os.path.join(self.tmp, "logs")
         os.makedirs(self.log_dir, exist_ok=True)
         self.notes = []
+        self.noisy = []
         self.systems = self.make_systems()
 
     def say(self, msg):
@@ -325,6 +335,14 @@ class Bench:
                    lambda port: [java17] + jopts + ["-jar", a.jar, "--addr", f"{HOST}:{port}"]),
             System(f"launcher-jdk{new_feature}", f"launcher, java -jar, JDK {new_feature}",
                    lambda port: [javanew] + jopts + ["-jar", a.jar, "--addr", f"{HOST}:{port}"]),
+        ]
+        for home in a.fast or []:
+            feature = java_feature(home)
+            systems.append(System(
+                f"launcher-fast-jdk{feature}", f"launcher through bin/launcher (its archive and flags), JDK {feature}",
+                lambda port: ["bash", a.fast_script, "--addr", f"{HOST}:{port}"],
+                env=lambda port, h=home: dict(os.environ, JAVA_HOME=h, LAUNCHER_JAR=a.jar)))
+        systems += [
             System("go", "Go errgroup reference server", lambda port: [a.go_bin],
                    env=lambda port: dict(os.environ, ADDR=f"{HOST}:{port}")),
             nginx_system(a.nginx, self.tmp),
@@ -333,12 +351,16 @@ class Bench:
             name, _, template = spec.partition("=")
             if not template:
                 raise SystemExit(f"--extra wants NAME=COMMAND with {{port}}, got {spec!r}")
+            fill = {"{java17}": java17, "{javanew}": javanew, "{jar}": a.jar, "{naive}": a.naive_dir,
+                    "{go}": a.go_bin}
+            for k, v in fill.items():
+                template = template.replace(k, v)
             systems.append(System(name, f"extra: {template}",
                                   lambda port, t=template: shlex.split(t.replace("{port}", str(port))),
                                   cwd=a.root))
         if a.systems:
             wanted = a.systems.split(",")
-            systems = [s for s in systems if s.name in wanted or s.name.split("-")[0] in wanted]
+            systems = [s for s in systems if any(s.name.startswith(w) for w in wanted)]
         return systems
 
     def start(self, system, tag):
@@ -475,16 +497,23 @@ class Bench:
                     if rep == 0 and self.a.warmup > 0:
                         self.wrk(sv["port"], conns, self.a.warmup, close)
                         time.sleep(0.3)
+                    live = [v["proc"].pid for v in servers.values() if v["proc"].poll() is None]
+                    acct = CpuAccount(lambda: live)
                     parsed, text = self.wrk(sv["port"], conns, duration, close)
+                    other = acct.foreign_pct()
+                    if parsed is not None:
+                        parsed["other"] = other
                     raw.write(f"=== {phase} {key} rep {rep} {s.name}\n{text}\n")
                     raw.flush()
+                    if other > 10:
+                        self.noisy.append(f"{phase} {key} {s.name} run {rep + 1}: {other:.0f}%")
                     if parsed is None or parsed.get("rps") is None:
                         self.note(f"{s.name} {key}: wrk gave no result: {text.strip()[-300:]}")
                     else:
                         res[key][s.name].append(parsed)
                     if sv["proc"].poll() is not None:
                         self.note(f"{s.name} died during {key} (exit {sv['proc'].returncode}); see {sv['log']}")
-                    time.sleep(0.5)
+                    time.sleep(0.3)
         raw.close()
         return res
 
@@ -554,11 +583,27 @@ def f_ratio(x, y):
     return "–" if not x or not y else f"{x / y:.2f}×"
 
 
-class CpuAccount:
-    """CPU time spent by processes other than this harness and what it started (all reaped by the end)."""
+def tree_ticks(pid):
+    """utime + stime of a process and its children (nginx workers), in clock ticks."""
+    total = 0
+    for p in [pid] + children(pid):
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
 
-    def __init__(self):
+
+class CpuAccount:
+    """CPU time spent by processes other than this harness and what it started: the machine's busy time minus our
+    own, our reaped children's (wrk, stopped servers) and that of the live processes `live()` names."""
+
+    def __init__(self, live=None):
         self.hz = os.sysconf("SC_CLK_TCK")
+        self.live = live or (lambda: [])
+        self.t0 = time.time()
         self.busy0 = self.busy()
         self.ours0 = self.ours()
 
@@ -568,16 +613,21 @@ class CpuAccount:
             v = list(map(int, f.readline().split()[1:]))
         return v[0] + v[1] + v[2]          # user + nice + system (not irq/softirq/steal: not per-process time)
 
-    @staticmethod
-    def ours():
+    def ours(self):
         import resource
         s = resource.getrusage(resource.RUSAGE_SELF)
         c = resource.getrusage(resource.RUSAGE_CHILDREN)
-        return s.ru_utime + s.ru_stime + c.ru_utime + c.ru_stime
+        live = sum(tree_ticks(p) for p in self.live()) / self.hz
+        return s.ru_utime + s.ru_stime + c.ru_utime + c.ru_stime + live
 
     def foreign(self):
         total = (self.busy() - self.busy0) / self.hz
         return max(0.0, total - (self.ours() - self.ours0)), total
+
+    def foreign_pct(self):
+        """Other processes' CPU as a share of the whole machine over the span, in %."""
+        span = max(1e-3, time.time() - self.t0) * (os.cpu_count() or 1)
+        return 100.0 * self.foreign()[0] / span
 
 
 def cpu_busy(seconds=1.0):
@@ -653,30 +703,55 @@ def main():
     p.add_argument("--warmup", type=int, default=1, help="seconds of warm-up wrk before a system's first run")
     p.add_argument("--scale-repeats", type=int)
     p.add_argument("--scale-duration", type=int, help="seconds per scaling wrk run")
-    p.add_argument("--no-scaling", action="store_true")
+    p.add_argument("--phases", default="lifecycle,throughput,scaling",
+                   help="comma-separated subset of lifecycle,throughput,scaling (default: all)")
     p.add_argument("--idle-conns", type=int, default=50)
     p.add_argument("--naive-stop-delay", type=int, default=1, help="N of the naive server's stop(N)")
+    p.add_argument("--wait-quiet", type=float, help="wait up to this many seconds for the machine to be quiet "
+                   "(CPU < 10%% busy) before starting; default 90 (full), 0 (quick)")
     p.add_argument("--settle", type=float, default=0.5, help="seconds between first 200 and RSS read / SIGTERM")
     p.add_argument("--start-timeout", type=float, default=30)
     p.add_argument("--stop-timeout", type=float, default=15)
+    p.add_argument("--fast", action="append", metavar="JDK_HOME",
+                   help="also run the launcher through --fast-script with this JAVA_HOME (run.sh passes both JDKs "
+                        "when bin/launcher exists and its training run worked)")
+    p.add_argument("--fast-script", help="the fast-start script (a copy of bin/launcher)")
     p.add_argument("--launcher-java-opts", default="", help="JVM options for both launcher runs")
-    p.add_argument("--extra", action="append", help="another system: NAME=COMMAND with {port} (cwd: repo root)")
-    p.add_argument("--systems", help="comma-separated subset (names or prefixes: naive,launcher,go,nginx)")
+    p.add_argument("--extra", action="append",
+                   help="another system: NAME=COMMAND with {port}, and optionally {java17} {javanew} {jar} (the "
+                        "benchmarked jar) {naive} (NaiveServer's class dir) {go}; cwd: the repo root. A NAME "
+                        "joins the scaling runs too")
+    p.add_argument("--systems", help="comma-separated name prefixes: the systems whose name starts with one "
+                   "(naive, launcher, launcher-jdk17, go, nginx, an --extra's name)")
     p.add_argument("--out", help="markdown file to write the report into (between the bench markers)")
     a = p.parse_args()
     q = a.quick
+    a.phases = set(a.phases.split(","))
+    if not a.phases <= {"lifecycle", "throughput", "scaling"}:
+        raise SystemExit("--phases: lifecycle, throughput, scaling")
     a.rounds = a.rounds or (3 if q else 10)
     a.repeats = a.repeats or (1 if q else 3)
-    a.duration = a.duration or (2 if q else 5)
+    a.duration = a.duration or (2 if q else 4)
     a.scale_repeats = a.scale_repeats or (1 if q else 2)
     a.scale_duration = a.scale_duration or (2 if q else 4)
+    if a.wait_quiet is None:
+        a.wait_quiet = 0 if q else 90
+
+    def on_signal(signum, frame):
+        ignore_signals()                             # one is enough: the clean-up (atexit) must run whole
+        sys.exit(128 + signum)
 
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, lambda signum, frame: sys.exit(128 + signum))
+        signal.signal(sig, on_signal)
 
     b = Bench(a)
     atexit.register(b.procs.stop_all)
     busy = cpu_busy()
+    waited = time.time()
+    if busy > 10 and a.wait_quiet > 0:
+        b.say(f"the machine is {busy:.0f}% busy: waiting up to {a.wait_quiet:g} s for it to quiet down")
+        while busy > 10 and time.time() - waited < a.wait_quiet:
+            busy = cpu_busy()
     t_start = time.time()
     cpu0 = CpuAccount()
     if busy > 15:
@@ -687,22 +762,31 @@ def main():
     b.say(f"systems: {', '.join(names)}; pin={a.pin}; rounds={a.rounds} repeats={a.repeats} "
           f"duration={a.duration}s")
 
-    life = b.lifecycle()
-    b.say(f"[lifecycle] done at {time.time() - t_start:.0f} s")
+    life, servers, thr, scale = {}, {}, {}, {}
+    if "lifecycle" in a.phases:
+        acct = CpuAccount()
+        life = b.lifecycle()
+        life["_other"] = acct.foreign_pct()
+        b.say(f"[lifecycle] done at {time.time() - t_start:.0f} s")
 
-    servers = b.serve_all()
-    scenarios = [("keep-alive, 1 conn", 1, False), ("keep-alive, 50 conns", 50, False),
-                 ("keep-alive, 200 conns", 200, False), ("Connection: close, 50 conns", 50, True)]
-    thr = b.load(servers, scenarios, names, a.repeats, a.duration, "throughput")
-    b.say(f"[throughput] done at {time.time() - t_start:.0f} s")
+    if "throughput" in a.phases or "scaling" in a.phases:
+        servers = b.serve_all()
+    if "throughput" in a.phases:
+        # the fast-start systems only under the loads the issue's memory target names (keep-alive 50 and 200):
+        # that keeps a full run near 10 minutes
+        slow = [n for n in names if not n.startswith("launcher-fast")]
+        scenarios = [("keep-alive, 1 conn", 1, False, slow), ("keep-alive, 50 conns", 50, False, names),
+                     ("keep-alive, 200 conns", 200, False, names), ("Connection: close, 50 conns", 50, True, slow)]
+        for key, conns, close, which in scenarios:
+            thr.update(b.load(servers, [(key, conns, close)], which, a.repeats, a.duration, "throughput"))
+        b.say(f"[throughput] done at {time.time() - t_start:.0f} s")
     for name, sv in servers.items():
         sv["hwm_load"] = tree_kib(sv["proc"].pid, "VmHWM")
         sv["rss_load"] = tree_kib(sv["proc"].pid, "VmRSS")
         sv["threads_load"] = tree_kib(sv["proc"].pid, "Threads")
 
-    scale_names = [n for n in names if n.startswith("launcher") or n == "go"]
-    scale = {}
-    if not a.no_scaling and scale_names:
+    scale_names = [n for n in names if not n.startswith(("naive", "nginx", "launcher-fast"))]
+    if "scaling" in a.phases and scale_names:
         scale = b.load(servers, [(c, c, False) for c in (10, 100, 1000)], scale_names, a.scale_repeats,
                        a.scale_duration, "scaling")
         for name, sv in servers.items():
@@ -756,14 +840,40 @@ def report(a, info, b, names, life, servers, thr, scale, scale_names, sizes, ela
       f"system across all load runs.")
     if a.launcher_java_opts:
         w(f"- Launcher JVM options: `{a.launcher_java_opts}`")
+    if a.fast:
+        w("- `launcher-fast-*`: the launcher through the project's `bin/launcher` (its JVM flags and class-data "
+          "archive), trained by the harness on the benchmarked jar; measured in the lifecycle runs and under "
+          "keep-alive 50 and 200 connections only.")
     w("")
 
-    # lifecycle
+    if life:
+        lifecycle_table(a, w, names, life)
+    if thr:
+        throughput_table(a, w, names, thr)
+    if scale:
+        scaling_table(a, w, scale_names, thr, scale)
+    if servers:
+        memory_table(a, w, names, servers)
+    w("Sizes: " + ", ".join(f"{k} {v / 1024:.0f} KiB" for k, v in sizes.items()) + ".")
+    if b.noisy:
+        b.notes.append(f"{len(b.noisy)} load run(s) shared the machine with other processes using over 10% of its "
+                       "CPU: " + "; ".join(b.noisy[:12]) + (" …" if len(b.noisy) > 12 else ""))
+    if b.notes:
+        w("")
+        w("Harness notes from this run:")
+        w("")
+        for n in b.notes:
+            w(f"- {n}")
+    return "\n".join(L)
+
+
+def lifecycle_table(a, w, names, life):
     w(f"### Start and stop (medians of {a.rounds})")
     w("")
     w("Start-up: spawn → first 200 on `GET /` (polled every 2 ms). RSS: VmRSS "
       f"{a.settle:g} s after that. Stop: SIGTERM → process exit, idle and with {a.idle_conns} idle keep-alive "
-      "connections open (each after one request). × naive: start-up over the naive server's (lower is better).")
+      "connections open (each after one request). × naive: start-up over the naive server's (lower is better). "
+      f"Other processes used {life['_other']:.1f}% of the machine's CPU during these runs.")
     w("")
     naive = next((n for n in names if n.startswith("naive")), None)
     w(f"| system | start-up ms | × naive | RSS after start MiB | idle stop ms | stop, {a.idle_conns} idle conns ms "
@@ -783,52 +893,68 @@ def report(a, info, b, names, life, servers, thr, scale, scale_names, sizes, ela
         w("Idle connections the server closed before SIGTERM: " + ", ".join(shut) + ".")
     w("")
 
-    # throughput
+
+
+def throughput_table(a, w, names, thr):
     w(f"### Throughput and latency on `GET /` (medians of {a.repeats} × {a.duration} s)")
     w("")
     w("errors = wrk socket errors per run (connect/read/write/timeout), median; non-2xx likewise. "
-      "× Go and × nginx: req/s ratio in this run.")
+      "× Go and × nginx: req/s ratio in this run. other CPU: the largest share of the machine's CPU that other "
+      "processes used during one of the row's runs (noise; above ~10% the row is suspect).")
     w("")
-    w("| load | system | req/s | min–max req/s | p50 ms | p99 ms | errors (c/r/w/t) | non-2xx | × Go | × nginx |")
-    w("|---|---|---:|---:|---:|---:|---|---:|---:|---:|")
+    w("| load | system | req/s | min–max req/s | p50 ms | p99 ms | errors (c/r/w/t) | non-2xx | × Go | × nginx "
+      "| other CPU |")
+    w("|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|")
     for key, per in thr.items():
         go = med([x["rps"] for x in per.get("go", [])])
         ngx = med([x["rps"] for x in per.get("nginx", [])])
         for n in names:
-            xs = per.get(n, [])
+            if n not in per:
+                continue
+            xs = per[n]
             if not xs:
-                w(f"| {key} | {n} | – | – | – | – | – | – | – | – |")
+                w(f"| {key} | {n} | – | – | – | – | – | – | – | – | – |")
                 continue
             rps = med([x["rps"] for x in xs])
             errs = "/".join(str(int(med([x[k] for x in xs]))) for k in ("connect", "read", "write", "timeout"))
             w(f"| {key} | {n} | {f_rps(rps)} | {f_rps(min(x['rps'] for x in xs))}–{f_rps(max(x['rps'] for x in xs))} "
               f"| {f_ms(med([x['p50'] for x in xs]), 2)} | {f_ms(med([x['p99'] for x in xs]), 2)} "
               f"| {int(med([x['errors'] for x in xs]))} ({errs}) | {int(med([x['non2xx'] for x in xs]))} "
-              f"| {f_ratio(rps, go)} | {f_ratio(rps, ngx)} |")
+              f"| {f_ratio(rps, go)} | {f_ratio(rps, ngx)} | {max(x.get('other', 0) for x in xs):.0f}% |")
     w("")
 
-    # scaling
-    if scale:
-        w(f"### Scaling with connections (keep-alive; req/s and p99 ms; 1 conn from the table above, the rest "
-          f"medians of {a.scale_repeats} × {a.scale_duration} s)")
-        w("")
-        w("| conns | " + " | ".join(f"{n} req/s | p99 | errors" for n in scale_names) + " |")
-        w("|---:|" + "---:|---:|---:|" * len(scale_names))
-        rows = [(1, thr.get("keep-alive, 1 conn", {}))] + [(c, scale[c]) for c in (10, 100, 1000)]
-        for c, per in rows:
-            cells = []
-            for n in scale_names:
-                xs = per.get(n, [])
-                cells.append(f"{f_rps(med([x['rps'] for x in xs]))} | {f_ms(med([x['p99'] for x in xs]), 2)} | "
-                             f"{int(med([x['errors'] for x in xs]) or 0) if xs else '–'}")
-            w(f"| {c} | " + " | ".join(cells) + " |")
-        w("")
 
-    # memory
+
+def scaling_table(a, w, scale_names, thr, scale):
+    w(f"### Scaling with connections (keep-alive GET /; req/s · p99 ms, and wrk socket errors when any; 1 conn "
+      f"from the table above, the rest medians of {a.scale_repeats} × {a.scale_duration} s)")
+    w("")
+    levels = [(1, thr.get("keep-alive, 1 conn", {}))] + [(c, scale[c]) for c in (10, 100, 1000)]
+    w("| system | " + " | ".join(f"{c} conn{'s' if c > 1 else ''}" for c, _ in levels) + " |")
+    w("|---|" + "---:|" * len(levels))
+    for n in scale_names:
+        cells = []
+        for c, per in levels:
+            xs = per.get(n, [])
+            if not xs:
+                cells.append("–")
+                continue
+            cell = f"{f_rps(med([x['rps'] for x in xs]))} · {f_ms(med([x['p99'] for x in xs]), 1)}"
+            errs = int(med([x["errors"] for x in xs]))
+            if errs:
+                cell += f" · {errs:,} err"
+            cells.append(cell)
+        w(f"| {n} | " + " | ".join(cells) + " |")
+    w("")
+
+
+def memory_table(a, w, names, servers):
     w("### Memory, threads and stop after load")
     w("")
     w("RSS = VmRSS, peak = VmHWM of the long-lived process (nginx: master + workers, summed), read after the "
-      "throughput runs and again after the scaling runs; stop after load = SIGTERM → exit at the very end.")
+      "throughput runs and again after the scaling runs; stop after load = SIGTERM → exit at the very end (the Go "
+      "server's worker sleeps 500 ms in each job every 2 s and its stop waits for a job under way, so its figure "
+      "is 0–500 ms by chance; the lifecycle runs above stop before its first tick).")
     w("")
     w("| system | RSS after start MiB | peak RSS, throughput MiB | peak RSS, + scaling MiB | RSS at end MiB "
       "| threads after load | stop after load ms | exit |")
@@ -843,14 +969,6 @@ def report(a, info, b, names, life, servers, thr, scale, scale_names, sizes, ela
           f"| {f_mib(sv.get('rss_load'))} | {th if th else '–'} | {f_ms(sv.get('stop_load'))} "
           f"| {sv.get('code_load') if sv.get('code_load') is not None else 'killed'} |")
     w("")
-    w("Sizes: " + ", ".join(f"{k} {v / 1024:.0f} KiB" for k, v in sizes.items()) + ".")
-    if b.notes:
-        w("")
-        w("Harness notes from this run:")
-        w("")
-        for n in b.notes:
-            w(f"- {n}")
-    return "\n".join(L)
 
 
 BEGIN = "<!-- bench:begin (written by bench/run.sh; edit outside these markers) -->"

@@ -3,9 +3,10 @@
 # the Go errgroup reference server and nginx, all on 127.0.0.1. See bench/README.md.
 #
 #   bench/run.sh             full run (~10 min), prints the tables and writes docs/PERFORMANCE.md
-#   bench/run.sh --quick     fewer, shorter runs (~2-3 min); prints only (add --out FILE to write somewhere)
+#   bench/run.sh --quick     fewer, shorter runs (~3 min); prints only (add --out FILE to write somewhere)
 #
-# Own options: --no-build (use the existing target/launcher.jar), --keep-tmp (keep logs and raw wrk output).
+# Own options: --no-build (use the existing target/launcher.jar), --keep-tmp (keep logs and raw wrk output),
+# --no-fast (skip the fast-start systems: bin/launcher, when it exists, trained here on a copy of the jar).
 # Everything else goes to bench/bench.py (--help lists it: --pin, --rounds, --repeats, --duration, --systems,
 # --launcher-java-opts, --extra NAME=COMMAND, ...).
 # Env: JDK17, JDK_NEW (JDK homes), ANCHOR (the Go server's source), JAVA_HOME for the Maven build (default JDK17).
@@ -18,12 +19,14 @@ JDK_NEW=${JDK_NEW:-/usr/lib/jvm/temurin-25-jdk-amd64}
 ANCHOR=${ANCHOR:-$ROOT/../shared/anchors/go-errgroup-server}
 
 build=1
+fast=1
 keep=0
 quick=0
 pass=()
 for arg in "$@"; do
     case "$arg" in
         --no-build) build=0 ;;
+        --no-fast) fast=0 ;;
         --keep-tmp) keep=1 ;;
         --quick) quick=1; pass+=("$arg") ;;
         -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
@@ -94,7 +97,8 @@ trap 'exit 143' TERM
 # ---- builds ----
 if [ "$build" = 1 ]; then
     log "building the launcher jar (mvn -B -q package -DskipTests, JDK 17)"
-    (cd "$ROOT" && JAVA_HOME=${JAVA_HOME:-$JDK17} mvn -B -q package -DskipTests)
+    (cd "$ROOT" && JAVA_HOME=${JAVA_HOME:-$JDK17} mvn -B -q -Dstyle.color=never package -DskipTests 2>&1) \
+        | sed -u 's/\x1b\[[0-9;]*m//g' >&2   # Maven's quiet mode still prints bare colour resets
 fi
 [ -f "$ROOT/target/launcher.jar" ] || { log "no $ROOT/target/launcher.jar"; exit 1; }
 cp "$ROOT/target/launcher.jar" "$TMP/launcher.jar"   # a stable copy: others may rebuild target/ meanwhile
@@ -108,6 +112,33 @@ chmod -R u+w "$TMP/gosrc"
 log "compiling bench/NaiveServer.java (JDK 17)"
 mkdir -p "$TMP/naive"
 "$JDK17/bin/javac" -d "$TMP/naive" "$HERE/NaiveServer.java"
+
+# the documented fast start (bin/launcher, if the project has it): trained here, on the temp copy of the jar, so
+# its archives land in $TMP; a training run that fails or hangs (2 min) only drops that system
+fast_args=()
+if [ "$fast" = 1 ] && [ -f "$ROOT/bin/launcher" ]; then
+    mkdir -p "$TMP/bin"
+    cp "$ROOT/bin/launcher" "$TMP/bin/launcher"
+    for jdk in "$JDK17" "$JDK_NEW"; do
+        log "training bin/launcher on $jdk"
+        ( export JAVA_HOME="$jdk" LAUNCHER_JAR="$TMP/launcher.jar"; exec setsid bash "$TMP/bin/launcher" --train ) \
+            >"$TMP/train-$(basename "$jdk").log" 2>&1 &
+        tpid=$!
+        echo "$tpid" >>"$TMP/pids"
+        for _ in $(seq 1200); do kill -0 "$tpid" 2>/dev/null || break; sleep 0.1; done
+        if kill -0 "$tpid" 2>/dev/null; then
+            kill -KILL -- "-$tpid" 2>/dev/null || true   # its own session: the script and its JVM
+            wait "$tpid" 2>/dev/null || true
+            log "bin/launcher --train hung on $jdk: that fast-start system is skipped"
+        elif wait "$tpid"; then
+            fast_args+=(--fast "$jdk")
+        else
+            log "bin/launcher --train failed on $jdk (see below): that fast-start system is skipped"
+            tail -5 "$TMP/train-$(basename "$jdk").log" >&2
+        fi
+    done
+    [ ${#fast_args[@]} -eq 0 ] || fast_args+=(--fast-script "$TMP/bin/launcher")
+fi
 
 # wrk at 1000 connections, and the servers, need more descriptors than the usual soft limit of 1024
 hard=$(ulimit -Hn)
@@ -123,6 +154,6 @@ shown="bench/run.sh${*:+ $*}"
 log "running (temp dir $TMP)"
 "$PY" "$HERE/bench.py" --tmp "$TMP" --root "$ROOT" --jar "$TMP/launcher.jar" --go-bin "$TMP/go-errgroup-server" \
     --naive-dir "$TMP/naive" --nginx "$NGINX" --jdk17 "$JDK17" --jdk-new "$JDK_NEW" --command "$shown" \
-    "${out[@]}" "${pass[@]}" &
+    "${fast_args[@]}" "${out[@]}" "${pass[@]}" &
 bench_pid=$!
 wait "$bench_pid"
