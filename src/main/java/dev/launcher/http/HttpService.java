@@ -41,7 +41,7 @@ public final class HttpService implements Service {
      * The quiet spell the stop waits for once nothing is in flight: a request that had arrived but not yet reached
      * its handler gets to it (and is then served) instead of being cut by the close.
      */
-    static final long SETTLE_NANOS = 20_000_000;
+    static final long SETTLE_NANOS = 10_000_000;
 
     /** The listen backlog when none is set. */
     public static final int DEFAULT_BACKLOG = 1024;
