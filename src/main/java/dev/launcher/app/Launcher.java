@@ -110,6 +110,7 @@ public final class Launcher {
     }
 
     private int run(Options options) {
+        HttpService.prepare();
         Log log = new Log(err, options.logFormat);
         log.event("log.starting", version(), Runtime.version(), ProcessHandle.current().pid());
         AtomicReference<ServiceGroup> groupHolder = new AtomicReference<>();
