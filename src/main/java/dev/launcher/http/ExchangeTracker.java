@@ -75,16 +75,15 @@ public final class ExchangeTracker {
     /**
      * Waits until no exchange is in flight.
      *
+     * @return how many exchanges had begun at that moment (compare with {@link #awaitNewExchange})
      * @throws InterruptedException if interrupted while waiting
      */
-    void awaitIdle() throws InterruptedException {
-        awaitUntil(() -> inFlight == 0, Long.MAX_VALUE);
-    }
-
-    /** The exchanges begun since start. */
-    long begun() {
+    long awaitIdle() throws InterruptedException {
         lock.lock();
         try {
+            while (inFlight > 0) {
+                changed.await();
+            }
             return begun;
         } finally {
             lock.unlock();

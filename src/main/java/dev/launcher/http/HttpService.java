@@ -156,9 +156,10 @@ public final class HttpService implements Service {
         try {
             // wait for the exchanges in flight, then for a short quiet spell, in which requests that had reached
             // the server but not yet a handler get to one; the group interrupts us at the deadline
+            long seen;
             do {
-                tracker.awaitIdle();
-            } while (tracker.awaitNewExchange(tracker.begun(), SETTLE_NANOS));
+                seen = tracker.awaitIdle();
+            } while (tracker.awaitNewExchange(seen, SETTLE_NANOS));
         } catch (InterruptedException e) {
             InterruptedException cut = new InterruptedException(
                     "closed " + tracker.inFlight() + " exchange(s) still in flight at the deadline");
