@@ -83,6 +83,8 @@ public final class HttpService implements Service {
      * nothing.
      */
     public static void prepare() {
+        // the limits are read when the JDK server's classes initialize: set them before loading any
+        ServerLimits.apply();
         if (PREPARED.compareAndSet(false, true)) {
             Thread thread = new Thread(HttpService::loadFirstRequestClasses, "http-prepare");
             thread.setDaemon(true);

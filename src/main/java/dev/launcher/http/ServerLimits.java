@@ -44,7 +44,10 @@ final class ServerLimits {
         return Map.copyOf(map);
     }
 
-    /** Sets every limit the user has not set. Call before the first server of the JVM is created. */
+    /**
+     * Sets every limit the user has not set. Call before the JDK server's classes are first loaded (the first
+     * server created, or {@link HttpService#prepare()}): they read the properties once, at class initialization.
+     */
     static void apply() {
         DEFAULTS.forEach((key, value) -> {
             if (System.getProperty(key) == null) {

@@ -238,4 +238,29 @@ class LauncherProcessIT {
         }
     }
 
+
+    /**
+     * Keep-alive responses are not held back by Nagle + delayed ACK (the JDK default without TCP_NODELAY: ~40 ms
+     * each): 100 sequential requests on one connection take well under the 4 s a stall would cost.
+     */
+    @Test
+    void keepAliveResponsesAreNotStalled() throws Exception {
+        try (LauncherProcess launcher = LauncherProcess.start("--addr", ADDR)) {
+            int port = launcher.awaitPort();
+            try (RawHttp http = new RawHttp(port)) {
+                http.socket().setTcpNoDelay(false);
+                for (int i = 0; i < 10; i++) {
+                    assertEquals(200, http.request("GET", "/", "").status);
+                }
+                long start = System.nanoTime();
+                for (int i = 0; i < 100; i++) {
+                    assertEquals(200, http.request("GET", "/", "").status);
+                }
+                long millis = (System.nanoTime() - start) / 1_000_000;
+                assertTrue(millis < 2000, "100 keep-alive requests took " + millis + " ms");
+            }
+            launcher.signal("TERM");
+            assertEquals(0, launcher.awaitExit(EXIT));
+        }
+    }
 }
