@@ -118,15 +118,18 @@ public final class Launcher {
         AtomicReference<MetricsEndpoint> metrics = new AtomicReference<>();
         HttpService.Builder httpBuilder = HttpService.builder(options.host, options.port);
         routes.forEach(httpBuilder::route);
-        HttpService http = httpBuilder
+        httpBuilder
                 .route("/", endpoints.root())
                 .route("/shutdown", endpoints.shutdown())
                 .route("/healthz", endpoints.health())
                 .route("/readyz", endpoints.ready())
-                .route("/metrics", exchange -> metrics.get().handler().handle(exchange))
-                .onListening(address -> log.event("log.listening", show(address)))
-                .observer(options.accessLog ? new AccessLog(log) : (exchange, status, bytes, nanos) -> { })
-                .build();
+                // the metrics need the worker, which needs the server: bound once both exist
+                .route("/metrics", exchange -> metrics.get().handle(exchange))
+                .onListening(address -> log.event("log.listening", show(address)));
+        if (options.accessLog) {
+            httpBuilder.observer(new AccessLog(log));
+        }
+        HttpService http = httpBuilder.build();
         Worker.Job job = workerJob != null ? workerJob : new TrafficReport(http.exchanges(), log);
         Worker worker = new Worker(options.workerInterval, job);
         metrics.set(new MetricsEndpoint(groupHolder::get, http.metrics(), http.exchanges(), worker));

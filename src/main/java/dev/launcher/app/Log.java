@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.MissingResourceException;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -95,20 +94,15 @@ final class Log {
     }
 
     private static EventRecord record(String key, Map<String, Object> extra, Object... args) {
-        Level level = Level.INFO;
+        String levelName = Messages.optional(key + ".level");
+        Level level = levelName == null ? Level.INFO : Level.parse(levelName);
         Map<String, Object> fields = new LinkedHashMap<>();
-        try {
-            level = Level.parse(Messages.get(key + ".level"));
-        } catch (MissingResourceException noLevel) {
-            // INFO
-        }
-        try {
-            String[] names = Messages.get(key + ".fields").split(",");
+        String fieldNames = Messages.optional(key + ".fields");
+        if (fieldNames != null) {
+            String[] names = fieldNames.split(",");
             for (int i = 0; i < names.length && i < args.length; i++) {
                 fields.put(names[i].trim(), args[i] instanceof Number ? args[i] : String.valueOf(args[i]));
             }
-        } catch (MissingResourceException noFields) {
-            // no structured fields
         }
         fields.putAll(extra);
         return new EventRecord(level, Messages.get(key, args), fields);

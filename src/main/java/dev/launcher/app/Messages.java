@@ -36,6 +36,11 @@ final class Messages {
         return texts;
     }
 
+    /** The raw text of an optional entry (such as a log event's {@code KEY.level}), or null if there is none. */
+    static String optional(String key) {
+        return TEXTS.getProperty(key);
+    }
+
     /** The message {@code key} with its arguments filled in; numbers are printed plainly (no grouping). */
     static String get(String key, Object... args) {
         String pattern = TEXTS.getProperty(key);

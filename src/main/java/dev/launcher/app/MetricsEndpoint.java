@@ -1,5 +1,6 @@
 package dev.launcher.app;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.launcher.group.ServiceGroup;
 import dev.launcher.http.ExchangeTracker;
@@ -7,11 +8,12 @@ import dev.launcher.http.HttpMetrics;
 import dev.launcher.http.Responses;
 import dev.launcher.worker.Worker;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.function.Supplier;
 
 /** {@code GET /metrics}: the Prometheus text format, version 0.0.4. */
-final class MetricsEndpoint {
+final class MetricsEndpoint implements HttpHandler {
 
     static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
     private static final String[] CLASSES = {"none", "1xx", "2xx", "3xx", "4xx", "5xx"};
@@ -29,13 +31,12 @@ final class MetricsEndpoint {
         this.worker = worker;
     }
 
-    HttpHandler handler() {
-        return exchange -> {
-            if (Responses.allowOnly(exchange, "GET", "HEAD")) {
-                exchange.getResponseHeaders().set("Cache-Control", "no-store");
-                Responses.send(exchange, 200, CONTENT_TYPE, render());
-            }
-        };
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        if (Responses.allowOnly(exchange, "GET", "HEAD")) {
+            exchange.getResponseHeaders().set("Cache-Control", "no-store");
+            Responses.send(exchange, 200, CONTENT_TYPE, render());
+        }
     }
 
     /** The whole exposition, one family after another. */
