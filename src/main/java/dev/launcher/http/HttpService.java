@@ -1,9 +1,9 @@
 package dev.launcher.http;
 
 import com.sun.net.httpserver.HttpHandler;
-import com.sun.net.httpserver.HttpServer;
 import dev.launcher.group.Service;
 import dev.launcher.group.ServiceContext;
+import dev.launcher.http.server.BlockingHttpServer;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -14,11 +14,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
 
 /**
- * A group member that serves HTTP on the JDK's {@link HttpServer} and stops it gracefully.
+ * A group member that serves HTTP on a {@link BlockingHttpServer} (the {@code com.sun.net.httpserver} API, a
+ * thread per connection) and stops it gracefully.
  *
  * <h2>Life</h2>
  * <ol>
@@ -32,8 +32,8 @@ import java.util.function.Consumer;
  *   <li>If the group interrupts it at the deadline, it closes every connection, in flight or not, and ends by
  *       throwing {@link InterruptedException} naming how many exchanges it cut.</li>
  * </ol>
- * Request heads over 64 KiB (see the README for every limit) and malformed requests are refused by the JDK
- * server (400 or a closed connection); a handler that throws gets its client a 500.
+ * Malformed requests and request heads over 64 KiB are refused by the server (400, 431; see the README for every
+ * limit) and no handler sees them; a handler that throws gets its client a 500.
  */
 public final class HttpService implements Service {
 
@@ -77,16 +77,13 @@ public final class HttpService implements Service {
     }
 
     /**
-     * Loads and initializes, on a background daemon thread, what the JDK server needs for its first request (its
-     * exchange classes, the {@code Date} header's formatter and locale data: ~200 classes, ~30 ms on one core), so
-     * that the first request does not wait for it. Optional; call it as early as possible; calling it again does
+     * Loads and initializes, on a background daemon thread, what the server needs for its first request, so that
+     * the first request does not wait for it. Optional; call it as early as possible; calling it again does
      * nothing.
      */
     public static void prepare() {
-        // the limits are read when the JDK server's classes initialize: set them before loading any
-        ServerLimits.apply();
         if (PREPARED.compareAndSet(false, true)) {
-            Thread thread = new Thread(HttpService::loadFirstRequestClasses, "http-prepare");
+            Thread thread = new Thread(BlockingHttpServer::prepare, "http-prepare");
             thread.setDaemon(true);
             thread.start();
         }
@@ -94,23 +91,6 @@ public final class HttpService implements Service {
 
     private static final java.util.concurrent.atomic.AtomicBoolean PREPARED =
             new java.util.concurrent.atomic.AtomicBoolean();
-
-    private static void loadFirstRequestClasses() {
-        ClassLoader loader = HttpServer.class.getClassLoader();
-        for (String name : new String[] {"sun.net.httpserver.ServerImpl", "sun.net.httpserver.HttpConnection",
-                "sun.net.httpserver.Request", "sun.net.httpserver.ExchangeImpl",
-                "sun.net.httpserver.HttpExchangeImpl", "sun.net.httpserver.FixedLengthOutputStream",
-                "sun.net.httpserver.FixedLengthInputStream", "sun.net.httpserver.Code"}) {
-            try {
-                Class.forName(name, true, loader);
-            } catch (ClassNotFoundException | LinkageError e) {
-                // another JDK's internals: nothing to prepare
-            }
-        }
-        // the Date header's format, as the JDK server writes it
-        java.time.format.DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss zzz", java.util.Locale.US)
-                .withZone(java.time.ZoneId.of("GMT")).format(java.time.Instant.now());
-    }
 
     /** {@return request counts and durations} */
     public HttpMetrics metrics() {
@@ -124,40 +104,26 @@ public final class HttpService implements Service {
 
     @Override
     public void run(ServiceContext context) throws Exception {
-        ServerLimits.apply();
-        HttpServer server = bind();
-        ExecutorService executor = HandlerExecutors.create();
-        server.setExecutor(executor);
+        BlockingHttpServer server = bind();
         server.createContext("/", tracker.wrap(new Router(routes)));
-        boolean stopped = false;
         try {
             server.start();
             onListening.accept(server.getAddress());
             context.started();
             context.awaitStop();
-            drain(server, context);
-            server.stop(0);
-            stopped = true;
+            drain(server);
         } finally {
-            if (!stopped) {
-                server.stop(0);
-            }
-            executor.shutdownNow();
+            server.stop(0);
         }
     }
 
     /** Stops accepting, waits for the exchanges in flight, and ends by interrupt at the deadline. */
-    private void drain(HttpServer server, ServiceContext context) throws InterruptedException {
+    private void drain(BlockingHttpServer server) throws InterruptedException {
         tracker.startDraining();
-        // stop(n) closes the listener at once, then waits; our own stop(0) ends that wait
-        long secondsLeft = Math.max(1, context.timeLeft().map(d -> d.toSeconds() + 1).orElse(1L));
-        Thread closer = new Thread(() -> server.stop((int) Math.min(Integer.MAX_VALUE, secondsLeft)),
-                Thread.currentThread().getName() + "-close-listener");
-        closer.setDaemon(true);
-        closer.start();
+        server.stopAccepting();
         try {
-            // wait for the exchanges in flight, then for a short quiet spell, in which requests that had reached
-            // the server but not yet a handler get to one; the group interrupts us at the deadline
+            // wait for the exchanges in flight, then for a short quiet spell, in which requests whose heads were
+            // arriving get to a handler; the group interrupts us at the deadline
             long seen;
             do {
                 seen = tracker.awaitIdle();
@@ -170,7 +136,7 @@ public final class HttpService implements Service {
         }
     }
 
-    private HttpServer bind() throws ListenException {
+    private BlockingHttpServer bind() throws ListenException {
         String shown = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
         InetSocketAddress address;
         try {
@@ -180,7 +146,7 @@ public final class HttpService implements Service {
             throw new ListenException("cannot listen on " + shown + ": unknown host " + host, e);
         }
         try {
-            return HttpServer.create(address, backlog);
+            return BlockingHttpServer.create(address, backlog);
         } catch (IOException | RuntimeException e) {
             String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             throw new ListenException("cannot listen on " + shown + ": " + reason, e);

@@ -1,0 +1,423 @@
+package dev.launcher.http.server;
+
+import com.sun.net.httpserver.Authenticator;
+import com.sun.net.httpserver.Filter;
+import com.sun.net.httpserver.HttpContext;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * An HTTP/1.1 server with the {@code com.sun.net.httpserver} API — the same handlers, filters, exchanges and
+ * contexts as {@link HttpServer#create()} — that serves each connection on its own thread with blocking I/O. It
+ * replaces the JDK's implementation, whose single dispatcher thread hands every keep-alive request to a pool
+ * thread and back: here a request costs no thread hand-off, which serves ~2× the requests on JDK 17.
+ *
+ * <h2>Behaviour a caller may rely on</h2>
+ * <ul>
+ *   <li>Malformed requests get 400 (unsupported HTTP version 505, unsupported transfer coding 501, a head past
+ *       the limits 431, a head too slow to arrive 408) and their connection is closed; no handler sees them.
+ *       Limits: {@link ServerLimits}.</li>
+ *   <li>Keep-alive and pipelining; {@code Expect: 100-continue} is answered when the handler first reads the
+ *       body; a request body the handler left unread is discarded if under 64 KiB, else the connection closes
+ *       after the response.</li>
+ *   <li>Requests go to the context with the longest matching path prefix, through its authenticator and filters;
+ *       none matches: 404. A handler that throws before sending headers gets its client a 500.</li>
+ *   <li>A response is complete when its body stream or its exchange is closed; until then the connection waits,
+ *       so a handler may complete it from another thread.</li>
+ *   <li>Stop in phases: {@link #stopAccepting()}, wait for {@link #activeExchanges()} to reach 0, then
+ *       {@link #closeConnections()}; {@link #stop(int)} does all three.</li>
+ * </ul>
+ * By default each connection runs on a platform thread from a pool; {@link #setExecutor} (before {@link #start()})
+ * runs each connection as one task on the given executor instead, which must run as many tasks at once as there
+ * are connections.
+ */
+public final class BlockingHttpServer extends HttpServer {
+
+    private final ServerLimits limits = ServerLimits.fromSystemProperties();
+    private final List<ServerContext> contexts = new CopyOnWriteArrayList<>();
+    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    private final Semaphore connectionPermits = new Semaphore(limits.maxConnections());
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition exchangeEnded = lock.newCondition();
+    private ServerSocket listener;
+    private Executor executor;
+    private ExecutorService ownExecutor;
+    private Thread acceptor;
+    private volatile boolean stopping;
+
+    private BlockingHttpServer() {
+    }
+
+    /**
+     * {@return a server bound to {@code address}, not yet started}
+     *
+     * @param address the address to listen on (port 0: any free port)
+     * @param backlog pending connections the kernel may queue; 0 or less: 50
+     * @throws IOException if the address cannot be bound (e.g. {@link BindException}: in use)
+     */
+    public static BlockingHttpServer create(InetSocketAddress address, int backlog) throws IOException {
+        BlockingHttpServer server = new BlockingHttpServer();
+        server.bind(address, backlog);
+        return server;
+    }
+
+    /**
+     * Loads and initializes what the first request needs (this package's classes, the {@code Date} header, header
+     * maps, URI parsing), so that it does not wait for them: a start-up aid, optional, safe on any thread.
+     */
+    public static void prepare() {
+        for (Class<?> type : new Class<?>[] {Connection.class, RequestInput.class, RequestHead.class,
+                RequestBody.FixedLengthBody.class, RequestBody.ChunkedBody.class, ServerExchange.class,
+                ResponseBody.class, ResponseBody.Framing.class, StatusLines.class, HttpError.class,
+                Filter.Chain.class}) {
+            try {
+                Class.forName(type.getName(), true, type.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new AssertionError(e);
+            }
+        }
+        HttpDate.now();
+        com.sun.net.httpserver.Headers headers = new com.sun.net.httpserver.Headers();
+        headers.add("Content-Length", "0");
+        headers.getFirst("Connection");
+        URI.create("/").getPath();
+        new StringBuilder().append(0L).toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    @Override
+    public synchronized void bind(InetSocketAddress address, int backlog) throws IOException {
+        Objects.requireNonNull(address, "address");
+        if (listener != null) {
+            throw new BindException("server already bound");
+        }
+        ServerSocket socket = new ServerSocket();
+        try {
+            socket.setReuseAddress(true);
+            socket.bind(address, backlog > 0 ? backlog : 50);
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+        listener = socket;
+    }
+
+    /**
+     * Starts accepting connections on a daemon thread.
+     *
+     * @throws IllegalStateException if not bound, or already started
+     */
+    @Override
+    public synchronized void start() {
+        if (listener == null) {
+            throw new IllegalStateException("server not bound");
+        }
+        if (acceptor != null) {
+            throw new IllegalStateException("server already started");
+        }
+        if (executor == null) {
+            ownExecutor = ConnectionThreads.create(limits.maxConnections());
+            executor = ownExecutor;
+        }
+        acceptor = new Thread(this::acceptConnections, "http-accept-" + listener.getLocalPort());
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    private void acceptConnections() {
+        while (!stopping) {
+            Socket socket;
+            try {
+                connectionPermits.acquire();
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                socket = listener.accept();
+            } catch (IOException e) {
+                connectionPermits.release();
+                if (stopping || listener.isClosed()) {
+                    return;
+                }
+                continue;
+            }
+            Connection connection = new Connection(this, socket, limits);
+            connections.add(connection);
+            try {
+                executor.execute(connection);
+            } catch (RejectedExecutionException e) {
+                connection.abort();
+                ended(connection);
+            }
+        }
+    }
+
+    /** Called by a connection's thread as its last step. */
+    void ended(Connection connection) {
+        if (connections.remove(connection)) {
+            connectionPermits.release();
+        }
+    }
+
+    /** Called by a connection's thread when one of its exchanges ended. */
+    void exchangeEnded() {
+        if (stopping) {
+            lock.lock();
+            try {
+                exchangeEnded.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** {@return true once {@link #stopAccepting()} was called} */
+    boolean isStopping() {
+        return stopping;
+    }
+
+    /**
+     * The stop's first phase: closes the listening socket, and every connection waiting for a request with none
+     * arrived. From now on responses say {@code Connection: close}, and connections close after their exchange.
+     * Idempotent.
+     */
+    public void stopAccepting() {
+        stopping = true;
+        try {
+            ServerSocket socket = listener;
+            if (socket != null) {
+                socket.close();
+            }
+        } catch (IOException ignored) {
+            // closed either way
+        }
+        Thread thread = acceptor;
+        if (thread != null) {
+            thread.interrupt();
+        }
+        for (Connection connection : connections) {
+            connection.closeIfIdle();
+        }
+        exchangeEnded();
+    }
+
+    /** {@return the exchanges running now, on open connections} */
+    public int activeExchanges() {
+        int active = 0;
+        for (Connection connection : connections) {
+            if (connection.isActive()) {
+                active++;
+            }
+        }
+        return active;
+    }
+
+    /** {@return the connections open now} */
+    public int openConnections() {
+        return connections.size();
+    }
+
+    /** The stop's last phase: closes every connection, exchanges in flight included. Idempotent. */
+    public void closeConnections() {
+        for (Connection connection : connections) {
+            connection.abort();
+        }
+    }
+
+    /**
+     * Stops: stops accepting, waits up to {@code delay} seconds for the exchanges in flight, closes every
+     * connection, and ends the server's own threads. The server cannot be started again.
+     *
+     * @param delay the most seconds to wait for exchanges in flight
+     * @throws IllegalArgumentException if {@code delay} is negative
+     */
+    @Override
+    public void stop(int delay) {
+        if (delay < 0) {
+            throw new IllegalArgumentException("negative delay: " + delay);
+        }
+        stopAccepting();
+        long deadline = System.nanoTime() + delay * 1_000_000_000L;
+        lock.lock();
+        try {
+            long left;
+            while (activeExchanges() > 0 && (left = deadline - System.nanoTime()) > 0) {
+                // connections signal each end; the poll bounds a missed one
+                exchangeEnded.awaitNanos(Math.min(left, 50_000_000L));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
+        }
+        closeConnections();
+        Thread thread = acceptor;
+        if (thread != null) {
+            try {
+                thread.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (ownExecutor != null) {
+            ownExecutor.shutdown();
+        }
+    }
+
+    @Override
+    public synchronized void setExecutor(Executor executor) {
+        if (acceptor != null) {
+            throw new IllegalStateException("server already started");
+        }
+        this.executor = executor;
+    }
+
+    @Override
+    public synchronized Executor getExecutor() {
+        return ownExecutor != null ? null : executor;
+    }
+
+    @Override
+    public HttpContext createContext(String path, HttpHandler handler) {
+        ServerContext context = newContext(path, Objects.requireNonNull(handler, "handler"));
+        return context;
+    }
+
+    @Override
+    public HttpContext createContext(String path) {
+        return newContext(path, null);
+    }
+
+    private synchronized ServerContext newContext(String path, HttpHandler handler) {
+        Objects.requireNonNull(path, "path");
+        if (!path.startsWith("/")) {
+            throw new IllegalArgumentException("path must start with /: " + path);
+        }
+        for (ServerContext context : contexts) {
+            if (context.getPath().equals(path)) {
+                throw new IllegalArgumentException("context already exists: " + path);
+            }
+        }
+        ServerContext context = new ServerContext(path, handler, this);
+        contexts.add(context);
+        return context;
+    }
+
+    @Override
+    public synchronized void removeContext(String path) {
+        if (!contexts.removeIf(context -> context.getPath().equals(path))) {
+            throw new IllegalArgumentException("no context: " + path);
+        }
+    }
+
+    @Override
+    public synchronized void removeContext(HttpContext context) {
+        if (!contexts.remove(context)) {
+            throw new IllegalArgumentException("not a context of this server: " + context.getPath());
+        }
+    }
+
+    @Override
+    public InetSocketAddress getAddress() {
+        ServerSocket socket = listener;
+        return socket == null ? null : (InetSocketAddress) socket.getLocalSocketAddress();
+    }
+
+    /** {@return the context with the longest path that prefixes the request's path, or null} */
+    HttpContext contextFor(URI uri) {
+        String path = uri.getPath();
+        if (path == null) {
+            return null;
+        }
+        ServerContext best = null;
+        for (ServerContext context : contexts) {
+            String prefix = context.getPath();
+            if (path.startsWith(prefix) && (best == null || prefix.length() > best.getPath().length())) {
+                best = context;
+            }
+        }
+        return best;
+    }
+
+    /** Runs the exchange through its context's authenticator, filters and handler, on the calling thread. */
+    void dispatch(ServerExchange exchange) {
+        HttpContext context = exchange.getHttpContext();
+        try {
+            if (context == null || context.getHandler() == null) {
+                sendPlain(exchange, 404, "no context found for request\n");
+                return;
+            }
+            if (!authenticate(context.getAuthenticator(), exchange)) {
+                return;
+            }
+            new Filter.Chain(context.getFilters(), context.getHandler()).doFilter(exchange);
+        } catch (Throwable failure) {
+            if (!exchange.headersSent()) {
+                try {
+                    sendPlain(exchange, 500, "internal server error\n");
+                    return;
+                } catch (IOException | RuntimeException ignored) {
+                    // the client is gone
+                }
+            }
+            exchange.responseFailed();
+            if (failure instanceof Error && !(failure instanceof StackOverflowError)) {
+                throw (Error) failure;
+            }
+        }
+    }
+
+    private static boolean authenticate(Authenticator authenticator, ServerExchange exchange) throws IOException {
+        if (authenticator == null) {
+            return true;
+        }
+        Authenticator.Result result = authenticator.authenticate(exchange);
+        if (result instanceof Authenticator.Success) {
+            exchange.principal(((Authenticator.Success) result).getPrincipal());
+            return true;
+        }
+        int status = result instanceof Authenticator.Failure ? ((Authenticator.Failure) result).getResponseCode()
+                : ((Authenticator.Retry) result).getResponseCode();
+        exchange.sendResponseHeaders(status, -1);
+        exchange.close();
+        return false;
+    }
+
+    private static void sendPlain(HttpExchange exchange, int status, String text) throws IOException {
+        byte[] body = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+        if (exchange.getRequestMethod().equals("HEAD")) {
+            exchange.getResponseHeaders().set("Content-Length", Integer.toString(body.length));
+            exchange.sendResponseHeaders(status, -1);
+            return;
+        }
+        exchange.sendResponseHeaders(status, body.length);
+        try (var out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+        exchange.close();
+    }
+
+    @Override
+    public String toString() {
+        return "BlockingHttpServer[" + getAddress() + (stopping ? ", stopping]" : "]");
+    }
+}

@@ -1,0 +1,232 @@
+package dev.launcher.http.server;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * A request body as its handler reads it: fixed-length, chunked, or empty. Reading past the body's end returns -1
+ * and never touches the next request. Closing does not read the rest: the connection discards a small remainder
+ * after the exchange, or closes.
+ */
+abstract class RequestBody extends InputStream {
+
+    /** The most body bytes the connection discards after an exchange to keep the connection. */
+    static final long DISCARD_LIMIT = 64 * 1024;
+
+    final RequestInput input;
+    private Runnable beforeFirstRead;
+    private boolean closed;
+
+    RequestBody(RequestInput input) {
+        this.input = input;
+    }
+
+    /** An empty body. */
+    static RequestBody empty(RequestInput input) {
+        return new FixedLengthBody(input, 0);
+    }
+
+    /** The body {@code head} declares. */
+    static RequestBody of(RequestHead head, RequestInput input) {
+        return head.bodyLength == RequestHead.CHUNKED ? new ChunkedBody(input) : new FixedLengthBody(input, head.bodyLength);
+    }
+
+    /** Runs {@code action} before the first byte is read (to send {@code 100 Continue}). */
+    void beforeFirstRead(Runnable action) {
+        this.beforeFirstRead = action;
+    }
+
+    /** {@return true while a {@code 100 Continue} is still owed: the client has not sent the body} */
+    boolean awaitingContinue() {
+        return beforeFirstRead != null;
+    }
+
+    /** {@return true once the whole body has been read} */
+    abstract boolean complete();
+
+    /** Reads up to {@code length} bytes of the body; -1 at its end. */
+    abstract int readBody(byte[] target, int offset, int length) throws IOException;
+
+    @Override
+    public final int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public final int read(byte[] target, int offset, int length) throws IOException {
+        if (closed) {
+            throw new IOException("request body stream is closed");
+        }
+        java.util.Objects.checkFromIndexSize(offset, length, target.length);
+        if (length == 0) {
+            return 0;
+        }
+        startReading();
+        return readBody(target, offset, length);
+    }
+
+    private void startReading() {
+        Runnable action = beforeFirstRead;
+        if (action != null) {
+            beforeFirstRead = null;
+            action.run();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    /**
+     * Reads and drops the rest of the body if it is small enough.
+     *
+     * @return true if the body is now complete (the connection may serve another request)
+     */
+    boolean discardRest() throws IOException {
+        if (complete()) {
+            return true;
+        }
+        if (awaitingContinue()) {
+            // the client may be waiting for 100 Continue: it never sent the body
+            return false;
+        }
+        byte[] scratch = new byte[8192];
+        long discarded = 0;
+        while (discarded <= DISCARD_LIMIT) {
+            int n = readBody(scratch, 0, scratch.length);
+            if (n < 0) {
+                return true;
+            }
+            discarded += n;
+        }
+        return false;
+    }
+
+    /** A body of {@code Content-Length} bytes. */
+    static final class FixedLengthBody extends RequestBody {
+        private long remaining;
+
+        FixedLengthBody(RequestInput input, long length) {
+            super(input);
+            this.remaining = length;
+        }
+
+        @Override
+        boolean complete() {
+            return remaining == 0;
+        }
+
+        @Override
+        boolean discardRest() throws IOException {
+            return remaining <= DISCARD_LIMIT && super.discardRest();
+        }
+
+        @Override
+        int readBody(byte[] target, int offset, int length) throws IOException {
+            if (remaining == 0) {
+                return -1;
+            }
+            int n = input.read(target, offset, (int) Math.min(length, remaining));
+            if (n < 0) {
+                throw new java.io.EOFException("connection closed with " + remaining + " body bytes unsent");
+            }
+            remaining -= n;
+            return n;
+        }
+
+        @Override
+        public int available() {
+            return (int) Math.min(remaining, input.buffered());
+        }
+    }
+
+    /** A {@code Transfer-Encoding: chunked} body; chunk extensions and trailer fields are read and dropped. */
+    static final class ChunkedBody extends RequestBody {
+        private static final int MAX_LINE = 4096;
+        private static final int MAX_TRAILERS = 100;
+        private long chunkLeft;
+        private boolean done;
+        private boolean first = true;
+
+        ChunkedBody(RequestInput input) {
+            super(input);
+        }
+
+        @Override
+        boolean complete() {
+            return done;
+        }
+
+        @Override
+        int readBody(byte[] target, int offset, int length) throws IOException {
+            if (done) {
+                return -1;
+            }
+            if (chunkLeft == 0) {
+                if (!first) {
+                    expectLineEnd();
+                }
+                first = false;
+                chunkLeft = chunkSize(line());
+                if (chunkLeft == 0) {
+                    skipTrailers();
+                    done = true;
+                    return -1;
+                }
+            }
+            int n = input.read(target, offset, (int) Math.min(length, chunkLeft));
+            if (n < 0) {
+                throw new java.io.EOFException("connection closed inside a chunk");
+            }
+            chunkLeft -= n;
+            return n;
+        }
+
+        private String line() throws IOException {
+            try {
+                String line = input.readLine(MAX_LINE);
+                if (line == null) {
+                    throw new java.io.EOFException("connection closed inside a chunked body");
+                }
+                return line;
+            } catch (HttpError e) {
+                throw new IOException("malformed chunked body: line too long");
+            }
+        }
+
+        private void expectLineEnd() throws IOException {
+            if (!line().isEmpty()) {
+                throw new IOException("malformed chunked body: no line end after a chunk");
+            }
+        }
+
+        private static long chunkSize(String line) throws IOException {
+            int end = line.indexOf(';');
+            String hex = (end < 0 ? line : line.substring(0, end)).trim();
+            if (hex.isEmpty() || hex.length() > 15) {
+                throw new IOException("malformed chunked body: bad chunk size");
+            }
+            long size = 0;
+            for (int i = 0; i < hex.length(); i++) {
+                int digit = Character.digit(hex.charAt(i), 16);
+                if (digit < 0) {
+                    throw new IOException("malformed chunked body: bad chunk size");
+                }
+                size = size * 16 + digit;
+            }
+            return size;
+        }
+
+        private void skipTrailers() throws IOException {
+            for (int i = 0; i <= MAX_TRAILERS; i++) {
+                if (line().isEmpty()) {
+                    return;
+                }
+            }
+            throw new IOException("malformed chunked body: too many trailer fields");
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.launcher.http.server;
+
+/**
+ * The server's limits, read from system properties when a server is created; a property the user sets
+ * ({@code -D...}) wins over the default. The {@code sun.net.httpserver.*} names are the JDK server's, with the same
+ * meaning.
+ *
+ * <table>
+ *   <caption>Limits</caption>
+ *   <tr><th>property</th><th>default</th><th>what happens past it</th></tr>
+ *   <tr><td>sun.net.httpserver.maxReqHeaderSize</td><td>65536 bytes</td><td>431, connection closed</td></tr>
+ *   <tr><td>sun.net.httpserver.maxReqHeaders</td><td>200 fields</td><td>431, connection closed</td></tr>
+ *   <tr><td>sun.net.httpserver.maxReqTime</td><td>20 s</td>
+ *       <td>a request head that takes longer to arrive (slowloris) gets 408 and its connection is closed</td></tr>
+ *   <tr><td>sun.net.httpserver.idleInterval</td><td>30 s</td>
+ *       <td>a keep-alive connection idle that long is closed; also the most a body read waits</td></tr>
+ *   <tr><td>sun.net.httpserver.nodelay</td><td>true</td><td>(TCP_NODELAY on every connection)</td></tr>
+ *   <tr><td>launcher.http.maxConnections</td><td>4096</td>
+ *       <td>further connections wait in the listen backlog until one closes</td></tr>
+ * </table>
+ *
+ * @param maxHeadBytes   the most bytes of a request line and header fields
+ * @param maxHeaders     the most header fields
+ * @param requestMillis  the most time a request head may take to arrive
+ * @param idleMillis     the most time a keep-alive connection waits for the next request, and a body read waits
+ * @param maxConnections the most connections open at once
+ * @param noDelay        TCP_NODELAY
+ */
+record ServerLimits(int maxHeadBytes, int maxHeaders, long requestMillis, int idleMillis, int maxConnections,
+                    boolean noDelay) {
+
+    /** The default request head limit, in bytes. */
+    static final int MAX_HEAD_BYTES = 64 * 1024;
+
+    /** {@return the limits the system properties set, defaults for the rest} */
+    static ServerLimits fromSystemProperties() {
+        return new ServerLimits(
+                intProperty("sun.net.httpserver.maxReqHeaderSize", MAX_HEAD_BYTES),
+                intProperty("sun.net.httpserver.maxReqHeaders", 200),
+                1000L * intProperty("sun.net.httpserver.maxReqTime", 20),
+                1000 * intProperty("sun.net.httpserver.idleInterval", 30),
+                intProperty("launcher.http.maxConnections", 4096),
+                !"false".equalsIgnoreCase(System.getProperty("sun.net.httpserver.nodelay", "true")));
+    }
+
+    private static int intProperty(String name, int fallback) {
+        String value = System.getProperty(name);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            int parsed = Integer.parseInt(value.trim());
+            return parsed > 0 ? parsed : fallback;
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+}
