@@ -47,7 +47,7 @@ public final class ExchangeTracker {
         };
     }
 
-    /** From now on every response says {@code Connection: close}. Idempotent. */
+    /** Marks the server as draining (its responses say {@code Connection: close}). Idempotent. */
     void startDraining() {
         draining = true;
     }
@@ -147,14 +147,5 @@ public final class ExchangeTracker {
         } finally {
             lock.unlock();
         }
-    }
-
-    /** Whether a response to this exchange must close its connection. */
-    boolean mustClose(HttpExchange exchange) {
-        if (draining) {
-            return true;
-        }
-        String connection = exchange.getRequestHeaders().getFirst("Connection");
-        return connection != null && connection.equalsIgnoreCase("close");
     }
 }

@@ -13,14 +13,8 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 
 /**
- * An exchange as handlers see it: the JDK's exchange, plus
- * <ul>
- *   <li>{@code Connection: close} on the response when the server is draining or the client asked for it (the JDK
- *       closes such connections without saying so);</li>
- *   <li>the response is flushed before the request body is drained (the JDK drains first, so a client that
- *       declares a body it never sends would otherwise never get its response);</li>
- *   <li>the tracker hears when the response is delivered.</li>
- * </ul>
+ * An exchange as handlers see it: the server's exchange, and the tracker hears when its response is delivered
+ * (flushed), with its status, body bytes and duration.
  */
 final class TrackedExchange extends HttpExchange {
 
@@ -39,13 +33,10 @@ final class TrackedExchange extends HttpExchange {
 
     @Override
     public void sendResponseHeaders(int code, long length) throws IOException {
-        if (tracker.mustClose(exchange)) {
-            exchange.getResponseHeaders().set("Connection", "close");
-        }
         headersSent = true;
         exchange.sendResponseHeaders(code, length);
         if (length == -1) {
-            // no body: the JDK has written and flushed the whole response
+            // no body: the server has written and flushed the whole response
             finish();
         }
     }
@@ -65,7 +56,7 @@ final class TrackedExchange extends HttpExchange {
                 getResponseBody().close();
             }
         } catch (IOException ignored) {
-            // the JDK closes the connection below
+            // the server closes the connection below
         } finally {
             exchange.close();
             finish();
@@ -93,7 +84,7 @@ final class TrackedExchange extends HttpExchange {
         }
     }
 
-    /** The response stream: delivery is reported after the flush, before the JDK drains the request body. */
+    /** The response stream: delivery is reported once the body is flushed. */
     private final class ResponseBody extends FilterOutputStream {
         private boolean closed;
 
