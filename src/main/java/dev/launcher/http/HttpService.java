@@ -26,9 +26,10 @@ import java.util.function.Consumer;
  *       the server, reports the bound address to the {@code onListening} callback, then reports itself started.</li>
  *   <li>Serves until the group asks it to stop.</li>
  *   <li>Graceful stop, in three phases: it stops accepting connections; exchanges in flight finish, their
- *       responses (and any response sent from now on) saying {@code Connection: close}; once none is in flight,
- *       every connection left — idle keep-alive ones, clients still sending a request head — is closed at once.
- *       With nothing in flight the stop takes milliseconds.</li>
+ *       responses (and any response sent from now on) saying {@code Connection: close}, and a request arriving
+ *       meanwhile on an idle keep-alive connection is still served; once none is in flight and none has begun for
+ *       10 ms, every connection left — idle keep-alive ones, clients still sending a request head — is closed at
+ *       once. With nothing in flight the stop takes milliseconds.</li>
  *   <li>If the group interrupts it at the deadline, it closes every connection, in flight or not, and ends by
  *       throwing {@link InterruptedException} naming how many exchanges it cut.</li>
  * </ol>
@@ -122,8 +123,8 @@ public final class HttpService implements Service {
         tracker.startDraining();
         server.stopAccepting();
         try {
-            // wait for the exchanges in flight, then for a short quiet spell, in which requests whose heads were
-            // arriving get to a handler; the group interrupts us at the deadline
+            // wait for the exchanges in flight, then for a short quiet spell, in which requests that were arriving
+            // (on new or idle keep-alive connections) get to a handler; the group interrupts us at the deadline
             long seen;
             do {
                 seen = tracker.awaitIdle();

@@ -43,8 +43,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *       none matches: 404. A handler that throws before sending headers gets its client a 500.</li>
  *   <li>A response is complete when its body stream or its exchange is closed; until then the connection waits,
  *       so a handler may complete it from another thread.</li>
- *   <li>Stop in phases: {@link #stopAccepting()}, wait for {@link #activeExchanges()} to reach 0, then
- *       {@link #closeConnections()}; {@link #stop(int)} does all three.</li>
+ *   <li>Stop in phases: {@link #stopAccepting()}, {@link #closeIdleConnections()}, wait for
+ *       {@link #activeExchanges()} to reach 0, then {@link #closeConnections()}; {@link #stop(int)} does all
+ *       four.</li>
  * </ul>
  * By default each connection runs on a platform thread from a pool; {@link #setExecutor} (before {@link #start()})
  * runs each connection as one task on the given executor instead, which must run as many tasks at once as there
@@ -195,9 +196,10 @@ public final class BlockingHttpServer extends HttpServer {
     }
 
     /**
-     * The stop's first phase: closes the listening socket, and every connection waiting for a request with none
-     * arrived. From now on responses say {@code Connection: close}, and connections close after their exchange.
-     * Idempotent.
+     * The stop's first phase: closes the listening socket. From now on responses say {@code Connection: close} and
+     * connections close after their exchange; an idle keep-alive connection stays open, so that a request its
+     * client sent just now is still served (once), until {@link #closeIdleConnections()} or
+     * {@link #closeConnections()}. Idempotent.
      */
     public void stopAccepting() {
         stopping = true;
@@ -213,10 +215,17 @@ public final class BlockingHttpServer extends HttpServer {
         if (thread != null) {
             thread.interrupt();
         }
+        exchangeEnded();
+    }
+
+    /**
+     * Closes every connection that is waiting for a request and has received none of it: no request is lost, except
+     * one the client is sending at this very moment (HTTP/1.1 clients retry those). Idempotent.
+     */
+    public void closeIdleConnections() {
         for (Connection connection : connections) {
             connection.closeIfIdle();
         }
-        exchangeEnded();
     }
 
     /** {@return the exchanges running now, on open connections} */
@@ -255,6 +264,7 @@ public final class BlockingHttpServer extends HttpServer {
             throw new IllegalArgumentException("negative delay: " + delay);
         }
         stopAccepting();
+        closeIdleConnections();
         long deadline = System.nanoTime() + delay * 1_000_000_000L;
         lock.lock();
         try {
