@@ -64,6 +64,7 @@ public final class BlockingHttpServer extends HttpServer {
     private ExecutorService ownExecutor;
     private Thread acceptor;
     private volatile boolean stopping;
+    private volatile boolean closingIdle;
 
     private BlockingHttpServer() {
     }
@@ -135,7 +136,7 @@ public final class BlockingHttpServer extends HttpServer {
             throw new IllegalStateException("server already started");
         }
         if (executor == null) {
-            ownExecutor = ConnectionThreads.create(limits.maxConnections());
+            ownExecutor = ConnectionThreads.create();
             executor = ownExecutor;
         }
         acceptor = new Thread(this::acceptConnections, "http-accept-" + listener.getLocalPort());
@@ -190,13 +191,19 @@ public final class BlockingHttpServer extends HttpServer {
         }
     }
 
+    /** {@return true once {@link #closeIdleConnections()} was called: a connection that becomes idle closes} */
+    boolean isClosingIdle() {
+        return closingIdle;
+    }
+
     /** {@return true once {@link #stopAccepting()} was called} */
     boolean isStopping() {
         return stopping;
     }
 
     /**
-     * The stop's first phase: closes the listening socket. From now on responses say {@code Connection: close} and
+     * The stop's first phase: closes the listening socket, and returns once no connection can be accepted any more
+     * (at most ~1 s). From now on responses say {@code Connection: close} and
      * connections close after their exchange; an idle keep-alive connection stays open, so that a request its
      * client sent just now is still served (once), until {@link #closeIdleConnections()} or
      * {@link #closeConnections()}. Idempotent.
@@ -212,17 +219,25 @@ public final class BlockingHttpServer extends HttpServer {
             // closed either way
         }
         Thread thread = acceptor;
-        if (thread != null) {
+        if (thread != null && thread != Thread.currentThread()) {
+            // the kernel keeps completing connections until the thread blocked in accept() has left it
             thread.interrupt();
+            try {
+                thread.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         exchangeEnded();
     }
 
     /**
-     * Closes every connection that is waiting for a request and has received none of it: no request is lost, except
-     * one the client is sending at this very moment (HTTP/1.1 clients retry those). Idempotent.
+     * Closes every connection that is waiting for a request and has received none of it, and from now on every
+     * connection that finishes its exchange: no request is lost, except one the client is sending at this very
+     * moment (HTTP/1.1 clients retry those). Idempotent.
      */
     public void closeIdleConnections() {
+        closingIdle = true;
         for (Connection connection : connections) {
             connection.closeIfIdle();
         }

@@ -69,8 +69,10 @@ final class Connection implements Runnable {
     private boolean serve() throws IOException, InterruptedException {
         while (true) {
             if (input.buffered() == 0) {
+                // an idle connection stays open while the server stops (a request may be on its way), until the
+                // server closes idle connections
                 state.set(IDLE);
-                if (server.isStopping()) {
+                if (server.isClosingIdle()) {
                     return true;
                 }
                 input.timeout(limits.idleMillis());

@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The threads that serve connections, one per open connection (a slow client holds only its own).
- * {@code -Dlauncher.http.threads=virtual} or {@code platform} chooses; see {@link #create(int)} for the default.
+ * {@code -Dlauncher.http.threads=virtual} or {@code platform} chooses; see {@link #create()} for the default.
  */
 final class ConnectionThreads {
 
@@ -24,16 +24,17 @@ final class ConnectionThreads {
      * Platform threads by default, from a pool that keeps a finished connection's thread 30 s for the next one;
      * virtual threads when asked for and the runtime (21+) has them.
      *
-     * @param maxConnections the most threads the platform pool starts
+     * <p>The pool itself is unbounded: the server's connection limit bounds it (a bounded pool would reject a new
+     * connection while the thread of one just closed is still on its way back to the pool).
      */
-    static ExecutorService create(int maxConnections) {
+    static ExecutorService create() {
         if (virtualRequested()) {
             ExecutorService virtual = virtualThreads();
             if (virtual != null) {
                 return virtual;
             }
         }
-        return platformPool(maxConnections);
+        return platformPool();
     }
 
     /** True if {@link #create} makes virtual threads. */
@@ -50,9 +51,9 @@ final class ConnectionThreads {
         }
     }
 
-    private static ExecutorService platformPool(int maxThreads) {
+    private static ExecutorService platformPool() {
         AtomicInteger count = new AtomicInteger();
-        return new ThreadPoolExecutor(0, maxThreads, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), task -> {
+        return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), task -> {
             Thread thread = new Thread(null, task, "http-" + count.incrementAndGet(), STACK_BYTES);
             thread.setDaemon(true);
             return thread;
