@@ -6,7 +6,9 @@ import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -21,10 +23,12 @@ public final class ExchangeTracker {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private int inFlight;
-    private long begun;
+    // counted without the lock (every request passes here); the lock only orders waits with their signals, which
+    // are sent only while draining, the only time anyone waits
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicLong begun = new AtomicLong();
     private volatile boolean draining;
-    private final AtomicLong completed = new AtomicLong();
+    private final LongAdder completed = new LongAdder();
     private final List<ExchangeObserver> observers;
 
     /** A tracker that tells {@code observers} of every completed exchange. */
@@ -59,17 +63,12 @@ public final class ExchangeTracker {
 
     /** {@return the exchanges in flight now} */
     public int inFlight() {
-        lock.lock();
-        try {
-            return inFlight;
-        } finally {
-            lock.unlock();
-        }
+        return inFlight.get();
     }
 
     /** {@return the exchanges completed since start} */
     public long completed() {
-        return completed.get();
+        return completed.sum();
     }
 
     /**
@@ -81,10 +80,18 @@ public final class ExchangeTracker {
     long awaitIdle() throws InterruptedException {
         lock.lock();
         try {
-            while (inFlight > 0) {
-                changed.await();
+            while (true) {
+                // begin() counts in flight before begun: an unchanged begun around an idle moment means no
+                // exchange began in between
+                long before = begun.get();
+                if (inFlight.get() == 0 && begun.get() == before) {
+                    return before;
+                }
+                if (inFlight.get() > 0) {
+                    // signalled while draining; the timeout covers a wait outside a drain
+                    changed.awaitNanos(10_000_000);
+                }
             }
-            return begun;
         } finally {
             lock.unlock();
         }
@@ -96,7 +103,7 @@ public final class ExchangeTracker {
      * @return true if one began
      */
     boolean awaitNewExchange(long seen, long timeoutNanos) throws InterruptedException {
-        return awaitUntil(() -> begun > seen, timeoutNanos);
+        return awaitUntil(() -> begun.get() > seen, timeoutNanos);
     }
 
     /** Waits until the condition (read under the lock) holds, or the timeout passes; returns the condition. */
@@ -118,10 +125,16 @@ public final class ExchangeTracker {
     }
 
     private void begin() {
+        inFlight.incrementAndGet();
+        begun.incrementAndGet();
+        if (draining) {
+            signal();
+        }
+    }
+
+    private void signal() {
         lock.lock();
         try {
-            inFlight++;
-            begun++;
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -137,15 +150,9 @@ public final class ExchangeTracker {
                 // an observer must not break the exchange
             }
         }
-        completed.incrementAndGet();
-        lock.lock();
-        try {
-            inFlight--;
-            if (inFlight == 0) {
-                changed.signalAll();
-            }
-        } finally {
-            lock.unlock();
+        completed.increment();
+        if (inFlight.decrementAndGet() == 0 && draining) {
+            signal();
         }
     }
 }

@@ -128,13 +128,27 @@ public final class HttpService implements Service {
             long seen;
             do {
                 seen = tracker.awaitIdle();
-            } while (tracker.awaitNewExchange(seen, SETTLE_NANOS));
+            } while (tracker.awaitNewExchange(seen, SETTLE_NANOS) || awaitUnreadRequests(server));
         } catch (InterruptedException e) {
             InterruptedException cut = new InterruptedException(
                     "closed " + tracker.inFlight() + " exchange(s) still in flight at the deadline");
             cut.initCause(e);
             throw cut;
         }
+    }
+
+    /**
+     * While some connection has request bytes its thread has not read yet (the thread waits for a CPU), waits for
+     * them to be read, checking every millisecond; returns true if it waited (the caller then waits for the exchange
+     * they start).
+     */
+    private static boolean awaitUnreadRequests(BlockingHttpServer server) throws InterruptedException {
+        boolean waited = false;
+        while (server.hasUnreadRequests()) {
+            waited = true;
+            Thread.sleep(1);
+        }
+        return waited;
     }
 
     private BlockingHttpServer bind() throws ListenException {

@@ -89,7 +89,7 @@ public final class BlockingHttpServer extends HttpServer {
     public static void prepare() {
         for (Class<?> type : new Class<?>[] {Connection.class, RequestInput.class, RequestHead.class,
                 RequestBody.FixedLengthBody.class, RequestBody.ChunkedBody.class, ServerExchange.class,
-                ResponseBody.class, ResponseBody.Framing.class, StatusLines.class, HttpError.class,
+                ResponseBody.class, ResponseBody.Framing.class, StatusLines.class, HeadBuffer.class, HttpError.class,
                 Filter.Chain.class}) {
             try {
                 Class.forName(type.getName(), true, type.getClassLoader());
@@ -241,6 +241,20 @@ public final class BlockingHttpServer extends HttpServer {
         for (Connection connection : connections) {
             connection.closeIfIdle();
         }
+    }
+
+    /**
+     * {@return true if a connection has received request bytes its thread has not read yet} Such a request is
+     * served if the stop waits for it (its thread was only waiting for a CPU); a slow client sending its head byte
+     * by byte has its bytes read as they come, and does not count.
+     */
+    public boolean hasUnreadRequests() {
+        for (Connection connection : connections) {
+            if (connection.hasUnreadRequest()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@return the exchanges running now, on open connections} */

@@ -39,6 +39,7 @@ final class Connection implements Runnable {
     private RequestInput input;
     private OutputStream output;
     private volatile ServerExchange exchange;
+    private final HeadBuffer headBuffer = new HeadBuffer();
 
     Connection(BlockingHttpServer server, Socket socket, ServerLimits limits) {
         this.server = server;
@@ -149,15 +150,17 @@ final class Connection implements Runnable {
     /** Writes a response the server makes itself (an error before any handler), then the connection closes. */
     private void sendError(int status, String message) throws IOException {
         byte[] body = (message + "\n").getBytes(StandardCharsets.UTF_8);
-        StringBuilder head = new StringBuilder(160);
-        StatusLines.append(head, status);
-        head.append("Date: ").append(HttpDate.now()).append("\r\n")
-                .append("Content-Type: text/plain; charset=utf-8\r\n")
-                .append("Content-Length: ").append(body.length).append("\r\n")
-                .append("Connection: close\r\n\r\n");
-        output.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+        headBuffer.clear().append(StatusLines.of(status)).field("Date", HttpDate.now())
+                .field("Content-Type", "text/plain; charset=utf-8")
+                .field("Content-Length", Integer.toString(body.length))
+                .field("Connection", "close").append("\r\n").writeTo(output);
         output.write(body);
         output.flush();
+    }
+
+    /** {@return the buffer the exchange assembles its response head in} */
+    HeadBuffer headBuffer() {
+        return headBuffer;
     }
 
     /** {@return the buffered output the exchange writes its response to} */
@@ -176,6 +179,22 @@ final class Connection implements Runnable {
 
     InetSocketAddress localAddress() {
         return (InetSocketAddress) socket.getLocalSocketAddress();
+    }
+
+    /**
+     * {@return true if request bytes have arrived that this connection's thread has not read yet: a request is on
+     * its way to a handler} (The thread reads promptly; such bytes wait only while it waits for a CPU.)
+     */
+    boolean hasUnreadRequest() {
+        int current = state.get();
+        if (current != IDLE && current != READING) {
+            return false;
+        }
+        try {
+            return socket.getInputStream().available() > 0;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** {@return true while an exchange runs} */

@@ -16,6 +16,7 @@ abstract class RequestBody extends InputStream {
     final RequestInput input;
     private Runnable beforeFirstRead;
     private boolean closed;
+    private byte[] one;
 
     RequestBody(RequestInput input) {
         this.input = input;
@@ -49,7 +50,9 @@ abstract class RequestBody extends InputStream {
 
     @Override
     public final int read() throws IOException {
-        byte[] one = new byte[1];
+        if (one == null) {
+            one = new byte[1];
+        }
         int n = read(one, 0, 1);
         return n < 0 ? -1 : one[0] & 0xff;
     }

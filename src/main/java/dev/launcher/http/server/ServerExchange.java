@@ -207,18 +207,16 @@ final class ServerExchange extends HttpExchange {
     }
 
     private void writeHead(int code) throws IOException {
-        StringBuilder text = new StringBuilder(256);
-        StatusLines.append(text, code);
+        HeadBuffer head = connection.headBuffer().clear().append(StatusLines.of(code));
         if (!responseHeaders.containsKey("Date")) {
-            text.append("Date: ").append(HttpDate.now()).append("\r\n");
+            head.field("Date", HttpDate.now());
         }
         for (Map.Entry<String, List<String>> field : responseHeaders.entrySet()) {
             for (String value : field.getValue()) {
-                text.append(field.getKey()).append(": ").append(value == null ? "" : value).append("\r\n");
+                head.field(field.getKey(), value == null ? "" : value);
             }
         }
-        text.append("\r\n");
-        connection.output().write(text.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        head.append("\r\n").writeTo(connection.output());
     }
 
     private void sendContinue() {

@@ -34,13 +34,9 @@ final class StatusLines {
     private StatusLines() {
     }
 
-    /** Appends the status line of {@code code}, its line end included (an unknown code has an empty reason). */
-    static void append(StringBuilder text, int code) {
+    /** {@return the status line of {@code code}, its line end included (an unknown code has an empty reason)} */
+    static String of(int code) {
         String line = code < LINES.length ? LINES[code] : null;
-        if (line != null) {
-            text.append(line);
-        } else {
-            text.append("HTTP/1.1 ").append(code).append(" \r\n");
-        }
+        return line != null ? line : "HTTP/1.1 " + code + " \r\n";
     }
 }
