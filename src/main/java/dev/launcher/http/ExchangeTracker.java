@@ -51,7 +51,7 @@ public final class ExchangeTracker {
         };
     }
 
-    /** Marks the server as draining (its responses say {@code Connection: close}). Idempotent. */
+    /** Marks the service as draining (the server itself then says {@code Connection: close}). Idempotent. */
     void startDraining() {
         draining = true;
     }
