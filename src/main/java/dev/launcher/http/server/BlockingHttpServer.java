@@ -90,6 +90,7 @@ public final class BlockingHttpServer extends HttpServer {
         for (Class<?> type : new Class<?>[] {Connection.class, RequestInput.class, RequestHead.class,
                 RequestBody.FixedLengthBody.class, RequestBody.ChunkedBody.class, ServerExchange.class,
                 ResponseBody.class, ResponseBody.Framing.class, StatusLines.class, HeadBuffer.class, HttpError.class,
+                ConnectionBuffers.class, ResponseOutput.class,
                 Filter.Chain.class}) {
             try {
                 Class.forName(type.getName(), true, type.getClassLoader());

@@ -1,6 +1,5 @@
 package dev.launcher.http.server;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -28,7 +27,6 @@ final class Connection implements Runnable {
     /** How long a closing connection keeps reading (and dropping) what the client still sends, so it gets the response. */
     private static final int LINGER_MILLIS = 1000;
     private static final long LINGER_BYTES = 1024 * 1024;
-    private static final int BUFFER_BYTES = 8192;
     /** How long the rest of a small unread request body may take to arrive before the connection gives up on it. */
     private static final int DISCARD_MILLIS = 1000;
 
@@ -49,11 +47,12 @@ final class Connection implements Runnable {
 
     @Override
     public void run() {
+        ConnectionBuffers buffers = ConnectionBuffers.take();
         boolean graceful = true;
         try {
             socket.setTcpNoDelay(limits.noDelay());
-            input = new RequestInput(socket, BUFFER_BYTES);
-            output = new BufferedOutputStream(socket.getOutputStream(), BUFFER_BYTES);
+            input = new RequestInput(socket, buffers.input);
+            output = new ResponseOutput(socket.getOutputStream(), buffers.output);
             graceful = serve();
         } catch (IOException | RuntimeException e) {
             graceful = false;
@@ -61,7 +60,10 @@ final class Connection implements Runnable {
             graceful = false;
             Thread.currentThread().interrupt();
         } finally {
-            close(graceful);
+            close(graceful, buffers.input);
+            if (exchange == null) {
+                buffers.giveBack();
+            }
             server.ended(this);
         }
     }
@@ -236,7 +238,7 @@ final class Connection implements Runnable {
      * an error): the write side is shut first and what arrives is dropped for a moment, so that the close does not
      * reset the connection and destroy the response before the client reads it.
      */
-    private void close(boolean graceful) {
+    private void close(boolean graceful, byte[] scratch) {
         state.set(CLOSED);
         try {
             if (!graceful && !socket.isClosed()) {
@@ -247,7 +249,6 @@ final class Connection implements Runnable {
                 socket.setSoTimeout(LINGER_MILLIS);
                 long deadline = System.nanoTime() + LINGER_MILLIS * 1_000_000L;
                 InputStream in = socket.getInputStream();
-                byte[] scratch = new byte[BUFFER_BYTES];
                 long dropped = 0;
                 while (dropped < LINGER_BYTES && System.nanoTime() < deadline) {
                     int n = in.read(scratch);

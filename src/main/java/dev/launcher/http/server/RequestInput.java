@@ -24,10 +24,10 @@ final class RequestInput extends InputStream {
     private boolean hasDeadline;
     private int timeoutMillis;
 
-    RequestInput(Socket socket, int bufferSize) throws IOException {
+    RequestInput(Socket socket, byte[] buffer) throws IOException {
         this.socket = socket;
         this.in = socket.getInputStream();
-        this.buffer = new byte[bufferSize];
+        this.buffer = buffer;
     }
 
     /**
