@@ -10,9 +10,11 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
+import java.net.StandardSocketOptions;
 import java.net.URI;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -53,20 +55,30 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class BlockingHttpServer extends HttpServer {
 
-    private final ServerLimits limits = ServerLimits.fromSystemProperties();
+    private final ServerLimits limits;
     private final List<ServerContext> contexts = new CopyOnWriteArrayList<>();
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
-    private final Semaphore connectionPermits = new Semaphore(limits.maxConnections());
+    private final Semaphore connectionPermits;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition exchangeEnded = lock.newCondition();
-    private ServerSocket listener;
+    private ServerSocketChannel listener;
+    private InetSocketAddress boundAddress;
     private Executor executor;
     private ExecutorService ownExecutor;
+    private final List<EventLoop> loops = new ArrayList<>();
+    private LoopWatchdog watchdog;
+    private int nextLoop;
     private Thread acceptor;
     private volatile boolean stopping;
     private volatile boolean closingIdle;
 
-    private BlockingHttpServer() {
+    /** How many event loops serve connections; 0 for a thread per connection. */
+    private final int loopCount;
+
+    private BlockingHttpServer(ServerLimits limits, int loopCount) {
+        this.limits = limits;
+        this.loopCount = loopCount;
+        this.connectionPermits = new Semaphore(limits.maxConnections());
     }
 
     /**
@@ -77,7 +89,17 @@ public final class BlockingHttpServer extends HttpServer {
      * @throws IOException if the address cannot be bound (e.g. {@link BindException}: in use)
      */
     public static BlockingHttpServer create(InetSocketAddress address, int backlog) throws IOException {
-        BlockingHttpServer server = new BlockingHttpServer();
+        return create(address, backlog, ServerLimits.fromSystemProperties(),
+                ConnectionThreads.eventLoops() ? ConnectionThreads.loopCount() : 0);
+    }
+
+    /**
+     * {@return a server with the given limits, served by {@code loops} event loops (0: a thread per connection)}
+     * For tests and tuning.
+     */
+    static BlockingHttpServer create(InetSocketAddress address, int backlog, ServerLimits limits, int loops)
+            throws IOException {
+        BlockingHttpServer server = new BlockingHttpServer(limits, loops);
         server.bind(address, backlog);
         return server;
     }
@@ -89,6 +111,7 @@ public final class BlockingHttpServer extends HttpServer {
     public static void prepare() {
         for (Class<?> type : new Class<?>[] {Connection.class, RequestInput.class, RequestHead.class,
                 RequestBody.FixedLengthBody.class, RequestBody.ChunkedBody.class, ServerExchange.class,
+                EventLoop.class, EventLoop.Tenure.class, LoopWatchdog.class, Wire.class,
                 ResponseBody.class, ResponseBody.Framing.class, StatusLines.class, HeadBuffer.class, HttpError.class,
                 ConnectionBuffers.class, ResponseOutput.class,
                 Filter.Chain.class}) {
@@ -112,19 +135,21 @@ public final class BlockingHttpServer extends HttpServer {
         if (listener != null) {
             throw new BindException("server already bound");
         }
-        ServerSocket socket = new ServerSocket();
+        ServerSocketChannel channel = ServerSocketChannel.open();
         try {
-            socket.setReuseAddress(true);
-            socket.bind(address, backlog > 0 ? backlog : 50);
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            channel.bind(address, backlog > 0 ? backlog : 50);
+            boundAddress = (InetSocketAddress) channel.getLocalAddress();
         } catch (IOException | RuntimeException e) {
-            socket.close();
+            channel.close();
             throw e;
         }
-        listener = socket;
+        listener = channel;
     }
 
     /**
-     * Starts accepting connections on a daemon thread.
+     * Starts accepting connections on a daemon thread, and the event loops or connection threads that serve them
+     * ({@link ConnectionThreads}).
      *
      * @throws IllegalStateException if not bound, or already started
      */
@@ -136,40 +161,76 @@ public final class BlockingHttpServer extends HttpServer {
         if (acceptor != null) {
             throw new IllegalStateException("server already started");
         }
-        if (executor == null) {
+        int port = boundAddress.getPort();
+        if (executor == null && loopCount > 0) {
+            ownExecutor = ConnectionThreads.loopThreads(port);
+            try {
+                for (int i = 0; i < loopCount; i++) {
+                    loops.add(new EventLoop(ownExecutor));
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot open a selector", e);
+            }
+            loops.forEach(EventLoop::start);
+            watchdog = new LoopWatchdog(List.copyOf(loops));
+            watchdog.start("http-watchdog-" + port);
+        } else if (executor == null) {
             ownExecutor = ConnectionThreads.create();
             executor = ownExecutor;
         }
-        acceptor = new Thread(this::acceptConnections, "http-accept-" + listener.getLocalPort());
+        acceptor = new Thread(this::acceptConnections, "http-accept-" + port);
         acceptor.setDaemon(true);
         acceptor.start();
     }
 
     private void acceptConnections() {
         while (!stopping) {
-            Socket socket;
+            SocketChannel channel;
             try {
                 connectionPermits.acquire();
             } catch (InterruptedException e) {
                 return;
             }
             try {
-                socket = listener.accept();
+                channel = listener.accept();
             } catch (IOException e) {
                 connectionPermits.release();
-                if (stopping || listener.isClosed()) {
+                if (stopping || !listener.isOpen()) {
                     return;
                 }
                 continue;
             }
-            Connection connection = new Connection(this, socket, limits);
-            connections.add(connection);
+            serve(channel);
+        }
+    }
+
+    /** Hands a new connection to an event loop, or to a thread of its own. */
+    private void serve(SocketChannel channel) {
+        Connection connection;
+        EventLoop loop = loops.isEmpty() ? null : loops.get(nextLoop++ % loops.size());
+        try {
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, limits.noDelay());
+            Wire wire = loop != null ? Wire.nonBlocking(channel) : Wire.blocking(channel.socket());
+            connection = new Connection(this, wire, limits, loop);
+        } catch (IOException | RuntimeException e) {
             try {
-                executor.execute(connection);
-            } catch (RejectedExecutionException e) {
-                connection.abort();
-                ended(connection);
+                channel.close();
+            } catch (IOException ignored) {
+                // gone either way
             }
+            connectionPermits.release();
+            return;
+        }
+        connections.add(connection);
+        if (loop != null) {
+            loop.arrive(connection);
+            return;
+        }
+        try {
+            executor.execute(connection);
+        } catch (RejectedExecutionException e) {
+            connection.abort();
+            ended(connection);
         }
     }
 
@@ -212,7 +273,7 @@ public final class BlockingHttpServer extends HttpServer {
     public void stopAccepting() {
         stopping = true;
         try {
-            ServerSocket socket = listener;
+            ServerSocketChannel socket = listener;
             if (socket != null) {
                 socket.close();
             }
@@ -317,6 +378,17 @@ public final class BlockingHttpServer extends HttpServer {
                 Thread.currentThread().interrupt();
             }
         }
+        if (watchdog != null) {
+            watchdog.stop();
+        }
+        loops.forEach(EventLoop::close);
+        try {
+            for (EventLoop loop : loops) {
+                loop.awaitClosed(1000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (ownExecutor != null) {
             ownExecutor.shutdown();
         }
@@ -377,8 +449,7 @@ public final class BlockingHttpServer extends HttpServer {
 
     @Override
     public InetSocketAddress getAddress() {
-        ServerSocket socket = listener;
-        return socket == null ? null : (InetSocketAddress) socket.getLocalSocketAddress();
+        return boundAddress;
     }
 
     /** {@return the context with the longest path that prefixes the request's path, or null} */

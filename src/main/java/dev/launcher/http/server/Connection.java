@@ -1,17 +1,18 @@
 package dev.launcher.http.server;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.channels.SelectionKey;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One client connection, served by one thread from accept to close: it reads a request head, runs the exchange,
- * waits for the response to complete, and reads the next request (keep-alive, pipelining).
+ * One client connection. It is served either by a thread of its own from accept to close ({@link #run()}), or by
+ * an {@link EventLoop} ({@link #onReadable}): the loop parses request heads from what has arrived without waiting,
+ * and runs each exchange in a {@linkplain EventLoop.Tenure blocking section} — if that blocks, the loop goes on
+ * on another thread and this one finishes the exchange, then gives the connection back to the loop.
  *
  * <p>States, in order: {@code IDLE} (waiting for a request's first byte), {@code READING} (a head is arriving),
  * {@code ACTIVE} (an exchange runs), then back to {@code IDLE}; {@code CLOSED} is final. Only an idle connection
@@ -31,85 +32,339 @@ final class Connection implements Runnable {
     private static final int DISCARD_MILLIS = 1000;
 
     private final BlockingHttpServer server;
-    private final Socket socket;
+    private final Wire wire;
     private final ServerLimits limits;
+    private final EventLoop loop;
     private final AtomicInteger state = new AtomicInteger(IDLE);
+    private final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+    private ConnectionBuffers buffers;
     private RequestInput input;
     private OutputStream output;
     private volatile ServerExchange exchange;
     private final HeadBuffer headBuffer = new HeadBuffer();
+    /** When the head being read must have arrived ({@code nanoTime}); 0 when no head is being read. */
+    private volatile long headDeadline;
+    /** When the connection last became idle ({@code nanoTime}). */
+    private volatile long idleSince = System.nanoTime();
+    /** The loop's key of this connection's channel (event loop only). */
+    private volatile SelectionKey key;
+    /** True while a thread that left the loop serves this connection (event loop only). */
+    private volatile boolean away;
 
-    Connection(BlockingHttpServer server, Socket socket, ServerLimits limits) {
+    /**
+     * @param loop the event loop that serves the connection, or null if a thread of its own does ({@link #run()})
+     */
+    Connection(BlockingHttpServer server, Wire wire, ServerLimits limits, EventLoop loop) {
         this.server = server;
-        this.socket = socket;
+        this.wire = wire;
         this.limits = limits;
+        this.loop = loop;
     }
 
+    /** Takes the connection's buffers; called once, by the thread that serves it first. */
+    private void open() {
+        buffers = ConnectionBuffers.take();
+        input = new RequestInput(wire, buffers.input);
+        output = new ResponseOutput(wire.asOutputStream(), buffers.output);
+    }
+
+    /** Serves the connection on the calling thread, from its first request to its close. */
     @Override
     public void run() {
-        ConnectionBuffers buffers = ConnectionBuffers.take();
-        boolean graceful = true;
+        Next next = Next.LINGER;
         try {
-            socket.setTcpNoDelay(limits.noDelay());
-            input = new RequestInput(socket, buffers.input);
-            output = new ResponseOutput(socket.getOutputStream(), buffers.output);
-            graceful = serve();
+            open();
+            next = serve();
         } catch (IOException | RuntimeException e) {
-            graceful = false;
+            next = Next.LINGER;
         } catch (InterruptedException e) {
-            graceful = false;
+            next = Next.LINGER;
             Thread.currentThread().interrupt();
         } finally {
-            close(graceful, buffers.input);
-            if (exchange == null) {
-                buffers.giveBack();
-            }
-            server.ended(this);
+            finish(next != Next.LINGER);
         }
     }
 
-    /** Serves requests until the connection should close; returns false if the client may have unread data. */
-    private boolean serve() throws IOException, InterruptedException {
+    /** Serves requests, waiting for each, until the connection should close; returns how it closes. */
+    private Next serve() throws IOException, InterruptedException {
         while (true) {
             if (input.buffered() == 0) {
                 // an idle connection stays open while the server stops (a request may be on its way), until the
                 // server closes idle connections
-                state.set(IDLE);
-                if (server.isClosingIdle()) {
-                    return true;
+                if (!moveTo(IDLE) || server.isClosingIdle()) {
+                    return Next.CLOSE;
                 }
                 input.timeout(limits.idleMillis());
                 try {
                     if (!input.awaitByte()) {
-                        return true;
+                        return Next.CLOSE;
                     }
                 } catch (SocketTimeoutException e) {
-                    return true;
+                    return Next.CLOSE;
                 }
             }
             if (!state.compareAndSet(IDLE, READING) && !state.compareAndSet(ACTIVE, READING)) {
-                return true;
+                return Next.CLOSE;
             }
-            input.deadline(System.nanoTime() + limits.requestMillis() * 1_000_000L);
-            RequestHead head;
+            headDeadline = System.nanoTime() + limits.requestMillis() * 1_000_000L;
+            Next next = serveOne(null);
+            if (next != Next.KEEP) {
+                return next;
+            }
+        }
+    }
+
+    /**
+     * Serves one request: reads its head unless given (waiting for it until {@link #headDeadline}), runs its
+     * exchange, and says what the connection does next. The state is {@code READING} on entry.
+     */
+    private Next serveOne(RequestHead given) throws IOException, InterruptedException {
+        RequestHead head = given;
+        if (head == null) {
+            input.deadline(headDeadline);
             try {
                 head = RequestHead.read(input, limits.maxHeadBytes(), limits.maxHeaders());
             } catch (HttpError e) {
                 sendError(e.status(), e.getMessage());
-                return false;
+                return Next.LINGER;
             } catch (SocketTimeoutException e) {
                 sendError(408, "request took too long to arrive");
-                return false;
+                return Next.LINGER;
             }
-            if (head == null || !state.compareAndSet(READING, ACTIVE)) {
-                return true;
-            }
-            input.timeout(limits.idleMillis());
-            Next next = exchange(head);
-            if (next != Next.KEEP) {
-                return next == Next.CLOSE;
+            if (head == null) {
+                return Next.CLOSE;
             }
         }
+        headDeadline = 0;
+        if (!state.compareAndSet(READING, ACTIVE)) {
+            return Next.CLOSE;
+        }
+        input.timeout(limits.idleMillis());
+        return exchange(head);
+    }
+
+    /** Moves to {@code next} from any state but {@code CLOSED}; false if closed. */
+    private boolean moveTo(int next) {
+        while (true) {
+            int current = state.get();
+            if (current == CLOSED) {
+                return false;
+            }
+            if (state.compareAndSet(current, next)) {
+                return true;
+            }
+        }
+    }
+
+    // ---- event loop ------------------------------------------------------------------------------------------
+
+    /** Registers the channel with the loop's selector; on the loop's thread, once. */
+    void register(java.nio.channels.Selector selector) throws IOException {
+        open();
+        key = wire.register(selector, this);
+    }
+
+    /** {@return the loop's key of this connection, or null before {@link #register}} */
+    SelectionKey key() {
+        return key;
+    }
+
+    /** Marks the connection as served away from its loop (by a thread that left it), or back on it. */
+    void away(boolean away) {
+        this.away = away;
+    }
+
+    /**
+     * Serves what has arrived, on the loop's thread: parses heads without waiting, runs each exchange in a
+     * blocking section of {@code tenure}, and returns when the connection waits for more bytes or is closed — or,
+     * if the loop moved on to another thread meanwhile, once this thread has given the connection back.
+     */
+    void onReadable(EventLoop.Tenure tenure) {
+        boolean graceful = false;
+        try {
+            // reading marks the connection busy first, so that closeIfIdle cannot close it under bytes just read
+            if (!state.compareAndSet(IDLE, READING) && state.get() != READING) {
+                finish(true);
+                return;
+            }
+            if (input.readNow() < 0) {
+                graceful = state.get() == READING && input.buffered() == 0;
+                finish(graceful, tenure);
+                return;
+            }
+            serveArrived(tenure);
+        } catch (IOException | RuntimeException e) {
+            finish(false, tenure);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            finish(false, tenure);
+        }
+    }
+
+    private void serveArrived(EventLoop.Tenure tenure) throws IOException, InterruptedException {
+        while (true) {
+            if (input.buffered() == 0) {
+                becomeIdle();
+                return;
+            }
+            if (!moveTo(READING)) {
+                finish(true);
+                return;
+            }
+            if (headDeadline == 0) {
+                headDeadline = System.nanoTime() + limits.requestMillis() * 1_000_000L;
+            }
+            RequestHead head = null;
+            input.beginHead();
+            try {
+                head = RequestHead.read(input, limits.maxHeadBytes(), limits.maxHeaders());
+                input.endHead();
+            } catch (IOException e) {
+                if (e != RequestInput.WOULD_WAIT) {
+                    throw e;
+                }
+                boolean full = input.headFillsBuffer();
+                input.rewindHead();
+                if (!full) {
+                    return;
+                }
+                // a head larger than the buffer is read while waiting, below
+            } catch (HttpError e) {
+                // read it again below, where errors are answered
+                input.rewindHead();
+            }
+            if (head == null && input.buffered() == 0) {
+                finish(true);
+                return;
+            }
+            tenure.enterBlocking(this);
+            Next next;
+            try {
+                next = serveOne(head);
+            } finally {
+                if (!tenure.leaveBlocking()) {
+                    tenure = null;
+                }
+            }
+            if (tenure == null) {
+                // the loop went on without this thread: finish here and give the connection back
+                continueAway(next);
+                return;
+            }
+            if (next != Next.KEEP) {
+                finish(next == Next.CLOSE, tenure);
+                return;
+            }
+        }
+    }
+
+    /** Serves, on a thread that left the loop, what is buffered; then gives the connection back to the loop. */
+    private void continueAway(Next next) {
+        try {
+            while (next == Next.KEEP && input.buffered() > 0) {
+                if (!moveTo(READING)) {
+                    next = Next.CLOSE;
+                    break;
+                }
+                headDeadline = System.nanoTime() + limits.requestMillis() * 1_000_000L;
+                next = serveOne(null);
+            }
+        } catch (IOException | RuntimeException e) {
+            next = Next.LINGER;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            next = Next.LINGER;
+        }
+        if (next != Next.KEEP) {
+            finish(next == Next.CLOSE);
+            return;
+        }
+        if (becomeIdle()) {
+            loop.giveBack(this);
+        }
+    }
+
+    /** Moves to {@code IDLE}, or closes if the server closes idle connections; true if still open. */
+    private boolean becomeIdle() {
+        idleSince = System.nanoTime();
+        if (!moveTo(IDLE)) {
+            finish(true);
+            return false;
+        }
+        if (server.isClosingIdle() && state.compareAndSet(IDLE, CLOSED)) {
+            finish(true);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * The loop's periodic check, on its thread: closes an idle connection past the idle timeout (or, once the
+     * server closes idle connections, any idle one), answers 408 to a head past its deadline, and finishes a
+     * connection closed from another thread.
+     */
+    void sweep(long now, EventLoop.Tenure tenure) {
+        if (away) {
+            return;
+        }
+        int current = state.get();
+        if (current == CLOSED) {
+            finish(true);
+        } else if (current == IDLE) {
+            if ((server.isClosingIdle() || now - idleSince > limits.idleMillis() * 1_000_000L)
+                    && wire.available() == 0 && state.compareAndSet(IDLE, CLOSED)) {
+                finish(true);
+            }
+        } else if (current == READING && headDeadline != 0 && now - headDeadline > 0) {
+            tenure.enterBlocking(this);
+            try {
+                sendError(408, "request took too long to arrive");
+            } catch (IOException | RuntimeException e) {
+                // closing anyway
+            } finally {
+                tenure.leaveBlocking();
+            }
+            finish(false);
+        }
+    }
+
+    /** Finishes on the loop's thread, inside a blocking section when the close may wait (lingering). */
+    private void finish(boolean graceful, EventLoop.Tenure tenure) {
+        if (graceful || tenure == null) {
+            finish(graceful);
+            return;
+        }
+        tenure.enterBlocking(this);
+        try {
+            finish(false);
+        } finally {
+            tenure.leaveBlocking();
+        }
+    }
+
+    // ---- both ------------------------------------------------------------------------------------------------
+
+    /**
+     * Closes (lingering unless {@code graceful}), gives the buffers back and tells the server; once, on the thread
+     * that serves the connection.
+     */
+    private void finish(boolean graceful) {
+        if (!finished.compareAndSet(false, true)) {
+            return;
+        }
+        state.set(CLOSED);
+        if (input != null) {
+            close(graceful, buffers.input);
+            if (exchange == null) {
+                buffers.giveBack();
+            }
+        } else {
+            wire.close();
+        }
+        if (loop != null) {
+            loop.forget(this);
+        }
+        server.ended(this);
     }
 
     /** What a connection does after an exchange. */
@@ -176,11 +431,11 @@ final class Connection implements Runnable {
     }
 
     InetSocketAddress remoteAddress() {
-        return (InetSocketAddress) socket.getRemoteSocketAddress();
+        return wire.remoteAddress();
     }
 
     InetSocketAddress localAddress() {
-        return (InetSocketAddress) socket.getLocalSocketAddress();
+        return wire.localAddress();
     }
 
     /**
@@ -192,11 +447,7 @@ final class Connection implements Runnable {
         if (current != IDLE && current != READING) {
             return false;
         }
-        try {
-            return socket.getInputStream().available() > 0;
-        } catch (IOException e) {
-            return false;
-        }
+        return wire.available() > 0;
     }
 
     /** {@return true while an exchange runs} */
@@ -209,27 +460,30 @@ final class Connection implements Runnable {
      * phase. A connection with bytes waiting reads them and is served.
      */
     void closeIfIdle() {
-        try {
-            if (state.get() == IDLE && socket.getInputStream().available() == 0
-                    && state.compareAndSet(IDLE, CLOSED)) {
-                socket.close();
+        if (state.get() == IDLE && wire.available() == 0 && state.compareAndSet(IDLE, CLOSED)) {
+            wire.close();
+            if (loop != null) {
+                loop.sweepSoon();
             }
-        } catch (IOException e) {
-            abort();
         }
+    }
+
+    /** Closes the connection now and tells the server, on the thread that serves it. Idempotent. */
+    void fail() {
+        abort();
+        finish(true);
     }
 
     /** Closes the connection in any state; an exchange in flight fails. Idempotent. */
     void abort() {
         state.set(CLOSED);
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // closed either way
-        }
+        wire.close();
         ServerExchange current = exchange;
         if (current != null) {
             current.responseFailed();
+        }
+        if (loop != null) {
+            loop.sweepSoon();
         }
     }
 
@@ -239,19 +493,17 @@ final class Connection implements Runnable {
      * reset the connection and destroy the response before the client reads it.
      */
     private void close(boolean graceful, byte[] scratch) {
-        state.set(CLOSED);
         try {
-            if (!graceful && !socket.isClosed()) {
+            if (!graceful && !wire.isClosed()) {
                 if (output != null) {
                     output.flush();
                 }
-                socket.shutdownOutput();
-                socket.setSoTimeout(LINGER_MILLIS);
+                wire.shutdownOutput();
                 long deadline = System.nanoTime() + LINGER_MILLIS * 1_000_000L;
-                InputStream in = socket.getInputStream();
                 long dropped = 0;
-                while (dropped < LINGER_BYTES && System.nanoTime() < deadline) {
-                    int n = in.read(scratch);
+                long left;
+                while (dropped < LINGER_BYTES && (left = (deadline - System.nanoTime()) / 1_000_000L) > 0) {
+                    int n = wire.read(scratch, 0, scratch.length, (int) left);
                     if (n < 0) {
                         break;
                     }
@@ -261,11 +513,7 @@ final class Connection implements Runnable {
         } catch (IOException ignored) {
             // closing anyway
         } finally {
-            try {
-                socket.close();
-            } catch (IOException ignored) {
-                // closed either way
-            }
+            wire.close();
         }
     }
 }

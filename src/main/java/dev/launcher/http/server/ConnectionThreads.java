@@ -8,8 +8,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The threads that serve connections, one per open connection (a slow client holds only its own).
- * {@code -Dlauncher.http.threads=virtual} or {@code platform} chooses; see {@link #create()} for the default.
+ * The threads that serve connections. By default a few {@link EventLoop}s (one per CPU; {@code
+ * -Dlauncher.http.loops=N} sets how many) serve every connection; {@code -Dlauncher.http.threads=platform} gives
+ * each connection a platform thread of its own instead, {@code virtual} a virtual thread (JDK 21+; on older
+ * runtimes: platform).
  */
 final class ConnectionThreads {
 
@@ -35,6 +37,41 @@ final class ConnectionThreads {
             }
         }
         return platformPool();
+    }
+
+    /** {@return true unless a thread per connection was asked for} */
+    static boolean eventLoops() {
+        String mode = System.getProperty(PROPERTY, "loop");
+        return !mode.equals("platform") && !mode.equals("virtual");
+    }
+
+    /** {@return how many event loops serve connections: {@code launcher.http.loops}, else one per CPU} */
+    static int loopCount() {
+        String value = System.getProperty("launcher.http.loops");
+        if (value != null) {
+            try {
+                int loops = Integer.parseInt(value.trim());
+                if (loops > 0) {
+                    return loops;
+                }
+            } catch (NumberFormatException ignored) {
+                // the default
+            }
+        }
+        return Math.max(1, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * {@return the threads the event loops run on} Unbounded, as each loop's owner may leave it in a blocking
+     * handler; an idle thread is kept 30 s.
+     */
+    static ExecutorService loopThreads(int port) {
+        AtomicInteger count = new AtomicInteger();
+        return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), task -> {
+            Thread thread = new Thread(task, "http-loop-" + port + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /** True if {@link #create} makes virtual threads. */

@@ -2,45 +2,55 @@ package dev.launcher.http.server;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 
 /**
  * The buffered input side of one connection: request heads are read line by line from it, request bodies byte by
- * byte, and pipelined requests stay in its buffer for the next exchange. Used by the connection's thread only.
+ * byte, and pipelined requests stay in its buffer for the next exchange. Used by one thread at a time.
  *
  * <p>Reads may run against a deadline ({@link #deadline(long)}): a read that would pass it throws
- * {@link SocketTimeoutException}. Without one, reads wait at most the socket's own timeout.
+ * {@link SocketTimeoutException}. Without one, reads wait at most {@link #timeout(int)}.
+ *
+ * <p>An event loop parses a head {@linkplain #beginHead() without waiting}: a read that would wait throws
+ * {@link #WOULD_WAIT}, the bytes of the head so far stay in the buffer, and {@link #rewindHead()} goes back to
+ * its start, to parse it again once more bytes came.
  */
 final class RequestInput extends InputStream {
 
-    private final Socket socket;
-    private final InputStream in;
+    /** Thrown, while parsing a head without waiting, by a read that would have to wait. */
+    static final IOException WOULD_WAIT = new IOException("a read would wait", null) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
+    };
+
+    private final Wire wire;
     private final byte[] buffer;
     private int position;
     private int limit;
     private long deadlineNanos;
     private boolean hasDeadline;
     private int timeoutMillis;
+    /** Where the head being parsed without waiting starts; -1 when reads may wait. */
+    private int headStart = -1;
 
-    RequestInput(Socket socket, byte[] buffer) throws IOException {
-        this.socket = socket;
-        this.in = socket.getInputStream();
+    RequestInput(Wire wire, byte[] buffer) {
+        this.wire = wire;
         this.buffer = buffer;
     }
 
     /**
-     * Sets how long each read from the socket may wait when there is no deadline.
+     * Sets how long each read may wait when there is no deadline.
      *
      * @param millis 0 for forever
      */
-    void timeout(int millis) throws IOException {
-        if (millis != timeoutMillis || hasDeadline) {
-            hasDeadline = false;
-            timeoutMillis = millis;
-            socket.setSoTimeout(millis);
-        }
+    void timeout(int millis) {
+        hasDeadline = false;
+        timeoutMillis = millis;
     }
 
     /** From now on reads fail once {@code nanoTime} passes {@code deadlineNanos}; {@link #timeout} clears it. */
@@ -49,7 +59,7 @@ final class RequestInput extends InputStream {
         this.hasDeadline = true;
     }
 
-    /** {@return bytes already read from the socket and not yet consumed} */
+    /** {@return bytes already read from the wire and not yet consumed} */
     int buffered() {
         return limit - position;
     }
@@ -63,20 +73,88 @@ final class RequestInput extends InputStream {
         return position < limit || fill() > 0;
     }
 
+    /**
+     * Reads what has arrived into the free end of the buffer, without waiting (event loops only).
+     *
+     * @return the bytes read, 0 if none or the buffer is full, -1 at end of stream
+     */
+    int readNow() throws IOException {
+        if (position == limit) {
+            position = 0;
+            limit = 0;
+        } else if (limit == buffer.length && position > 0) {
+            compact(position);
+        }
+        if (limit == buffer.length) {
+            return 0;
+        }
+        int n = wire.readNow(buffer, limit, buffer.length - limit);
+        if (n > 0) {
+            limit += n;
+        }
+        return n;
+    }
+
+    /** From here until {@link #endHead()}, reads do not wait: they throw {@link #WOULD_WAIT}. */
+    void beginHead() {
+        headStart = position;
+    }
+
+    /** Goes back to where {@link #beginHead()} was, keeping the bytes; reads may wait again. */
+    void rewindHead() {
+        position = headStart;
+        headStart = -1;
+    }
+
+    /** Ends parsing without waiting: reads may wait again. */
+    void endHead() {
+        headStart = -1;
+    }
+
+    /** {@return true if the head being parsed fills the whole buffer: it cannot be parsed without waiting} */
+    boolean headFillsBuffer() {
+        return headStart == 0 && limit == buffer.length;
+    }
+
+    private void compact(int from) {
+        System.arraycopy(buffer, from, buffer, 0, limit - from);
+        limit -= from;
+        position -= from;
+        if (headStart >= 0) {
+            headStart -= from;
+        }
+    }
+
     /** Refills the empty buffer; returns the bytes read, or -1 at end of stream. */
     private int fill() throws IOException {
+        if (headStart >= 0) {
+            // parsing without waiting: keep the head so far, take only what has arrived
+            if (headStart > 0) {
+                compact(headStart);
+            }
+            if (limit == buffer.length) {
+                throw WOULD_WAIT;
+            }
+            int n = wire.readNow(buffer, limit, buffer.length - limit);
+            if (n == 0) {
+                throw WOULD_WAIT;
+            }
+            if (n > 0) {
+                limit += n;
+            }
+            return n;
+        }
+        int millis = timeoutMillis;
         if (hasDeadline) {
             long left = (deadlineNanos - System.nanoTime()) / 1_000_000;
             if (left <= 0) {
                 throw new SocketTimeoutException("request took too long to arrive");
             }
-            int millis = (int) Math.min(Integer.MAX_VALUE, left);
-            socket.setSoTimeout(millis);
-            timeoutMillis = millis;
+            millis = (int) Math.min(Integer.MAX_VALUE, left);
         }
         position = 0;
         limit = 0;
-        int n = in.read(buffer, 0, buffer.length);
+        int n = wire.read(buffer, 0, buffer.length, millis);
         if (n > 0) {
             limit = n;
         }
@@ -97,9 +175,9 @@ final class RequestInput extends InputStream {
             return 0;
         }
         if (position == limit) {
-            if (length >= buffer.length && !hasDeadline) {
-                // a large read goes straight to the socket
-                return in.read(target, offset, length);
+            if (length >= buffer.length && !hasDeadline && headStart < 0) {
+                // a large read goes straight to the wire
+                return wire.read(target, offset, length, timeoutMillis);
             }
             if (fill() <= 0) {
                 return -1;

@@ -1,0 +1,277 @@
+package dev.launcher.http.server;
+
+import java.io.IOException;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One selector and the connections registered with it, served by one thread at a time — the loop's owner — that
+ * waits for readable connections and serves each inline: no thread hand-off per request, and only as many
+ * runnable server threads as there are loops.
+ *
+ * <p>Handlers may block. Each exchange runs in a blocking section of the owner's {@link Tenure}; when a section
+ * lasts longer than {@link LoopWatchdog}'s threshold, the watchdog ends that tenure and starts a new owner on
+ * another thread, which goes on with the loop's other connections (Go's hand-off of a P when its M blocks). The
+ * old owner finishes its exchange, serves what that connection has buffered, gives the connection back with
+ * {@link #giveBack}, and leaves.
+ *
+ * <p>Thread-safety: {@link #arrive}, {@link #giveBack}, {@link #forget}, {@link #sweepSoon} and {@link #close}
+ * may be called on any thread; everything else runs on the owner.
+ */
+final class EventLoop {
+
+    /** How often the loop checks idle timeouts and head deadlines. */
+    private static final long SWEEP_NANOS = 500_000_000L;
+
+    private final Selector selector;
+    private final Executor threads;
+    private final Queue<Connection> arrivals = new ConcurrentLinkedQueue<>();
+    private final Set<Connection> members = ConcurrentHashMap.newKeySet();
+    /** Connections the last select found ready, not yet served; the owner's only. */
+    private final ArrayDeque<Connection> ready = new ArrayDeque<>();
+    private volatile Tenure tenure;
+    private volatile boolean closed;
+    private volatile boolean sweepRequested;
+    private final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+    private long nextSweep;
+
+    /**
+     * The time one thread owns the loop. It moves {@code LOOPING → BLOCKING → LOOPING …} as the owner enters and
+     * leaves blocking sections, and ends {@code HANDED_OFF} when the watchdog gives the loop to another thread while
+     * the owner is inside one; an owner learns it when it leaves the section.
+     */
+    static final class Tenure {
+        static final int LOOPING = 0;
+        static final int BLOCKING = 1;
+        static final int HANDED_OFF = 2;
+
+        private final AtomicInteger state = new AtomicInteger(LOOPING);
+        private volatile long since;
+        private volatile Connection serving;
+
+        /** The owner enters a section that may block, serving {@code connection}; nothing once handed off. */
+        void enterBlocking(Connection connection) {
+            if (state.get() == LOOPING) {
+                serving = connection;
+                since = System.nanoTime();
+                state.set(BLOCKING);
+            }
+        }
+
+        /** {@return true if the caller still owns the loop} Ends a section. */
+        boolean leaveBlocking() {
+            return state.compareAndSet(BLOCKING, LOOPING) || state.get() == LOOPING;
+        }
+
+        boolean handedOff() {
+            return state.get() == HANDED_OFF;
+        }
+    }
+
+    EventLoop(Executor threads) throws IOException {
+        this.selector = Selector.open();
+        this.threads = threads;
+    }
+
+    /** Starts the loop's first owner. */
+    void start() {
+        Tenure first = new Tenure();
+        tenure = first;
+        threads.execute(() -> run(first));
+    }
+
+    /** Adds a new connection to the loop. */
+    void arrive(Connection connection) {
+        members.add(connection);
+        arrivals.offer(connection);
+        selector.wakeup();
+        if (closed) {
+            connection.abort();
+        }
+    }
+
+    /** Gives back a connection that a thread which left the loop has served until idle. */
+    void giveBack(Connection connection) {
+        arrivals.offer(connection);
+        selector.wakeup();
+    }
+
+    /** The connection closed: the loop no longer checks it. */
+    void forget(Connection connection) {
+        members.remove(connection);
+    }
+
+    /** Asks the loop to check its connections now (idle ones to close, closed ones to finish). */
+    void sweepSoon() {
+        sweepRequested = true;
+        selector.wakeup();
+    }
+
+    /** Ends the loop: its connections are closed and its selector. Idempotent. */
+    void close() {
+        closed = true;
+        selector.wakeup();
+    }
+
+    /**
+     * Waits until the loop's owner has closed it and left the selector (so that no server thread is left in native
+     * code, which would hold up the JVM's exit), at most {@code millis}.
+     */
+    void awaitClosed(long millis) throws InterruptedException {
+        ended.await(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * If the owner has been in one blocking section since before {@code blockedBefore}, gives the loop to a new
+     * owner on another thread.
+     *
+     * @return true if the owner is in a blocking section now (the watchdog then checks again soon)
+     */
+    boolean handOffIfBlocked(long now, long thresholdNanos) {
+        Tenure current = tenure;
+        if (current.state.get() != Tenure.BLOCKING) {
+            return false;
+        }
+        if (now - current.since < thresholdNanos || closed
+                || !current.state.compareAndSet(Tenure.BLOCKING, Tenure.HANDED_OFF)) {
+            return true;
+        }
+        Connection blocked = current.serving;
+        blocked.away(true);
+        SelectionKey key = blocked.key();
+        if (key != null) {
+            try {
+                key.interestOps(0);
+            } catch (CancelledKeyException e) {
+                // closed meanwhile
+            }
+        }
+        Tenure next = new Tenure();
+        tenure = next;
+        try {
+            threads.execute(() -> run(next));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the server is stopping: its threads are gone
+        }
+        return true;
+    }
+
+    private void run(Tenure mine) {
+        try {
+            while (!closed && !mine.handedOff()) {
+                if (ready.isEmpty()) {
+                    admitArrivals();
+                    if (ready.isEmpty()) {
+                        select();
+                    }
+                }
+                Connection connection;
+                while (!mine.handedOff() && (connection = ready.poll()) != null) {
+                    serve(connection, mine);
+                }
+                if (!mine.handedOff()) {
+                    sweepIfDue(mine);
+                }
+            }
+            if (closed && !mine.handedOff()) {
+                closeAll();
+            }
+        } catch (IOException | RuntimeException e) {
+            // the selector failed: nothing more can be served on this loop
+            closeAll();
+        } finally {
+            if (closed && !mine.handedOff()) {
+                ended.countDown();
+            }
+            Wire.Waits.release();
+        }
+    }
+
+    /** Serves one ready connection; an error a handler threw ends that connection only, and is reported. */
+    private void serve(Connection connection, Tenure mine) {
+        try {
+            connection.onReadable(mine);
+        } catch (Error e) {
+            connection.fail();
+            Thread thread = Thread.currentThread();
+            thread.getUncaughtExceptionHandler().uncaughtException(thread, e);
+        }
+    }
+
+    private void admitArrivals() throws IOException {
+        Connection connection;
+        while ((connection = arrivals.poll()) != null) {
+            SelectionKey key = connection.key();
+            try {
+                if (key == null) {
+                    connection.register(selector);
+                } else {
+                    connection.away(false);
+                    key.interestOps(SelectionKey.OP_READ);
+                }
+                ready.add(connection);
+            } catch (CancelledKeyException | IOException e) {
+                connection.fail();
+            }
+        }
+    }
+
+    private void select() throws IOException {
+        long now = System.nanoTime();
+        if (nextSweep == 0) {
+            nextSweep = now + SWEEP_NANOS;
+        }
+        long waitMillis = Math.max(1, (nextSweep - now) / 1_000_000L);
+        if (sweepRequested || !arrivals.isEmpty()) {
+            selector.selectNow();
+        } else {
+            selector.select(waitMillis);
+        }
+        Set<SelectionKey> selected = selector.selectedKeys();
+        if (!selected.isEmpty()) {
+            for (Iterator<SelectionKey> keys = selected.iterator(); keys.hasNext(); ) {
+                SelectionKey key = keys.next();
+                keys.remove();
+                ready.add((Connection) key.attachment());
+            }
+        }
+    }
+
+    private void sweepIfDue(Tenure mine) {
+        long now = System.nanoTime();
+        if (!sweepRequested && now - nextSweep < 0) {
+            return;
+        }
+        sweepRequested = false;
+        nextSweep = now + SWEEP_NANOS;
+        for (Connection connection : members) {
+            connection.sweep(now, mine);
+            if (mine.handedOff()) {
+                return;
+            }
+        }
+    }
+
+    private void closeAll() {
+        long now = System.nanoTime();
+        for (Connection connection : members) {
+            // one that a thread which left the loop serves is finished by that thread
+            connection.abort();
+            connection.sweep(now, null);
+        }
+        try {
+            selector.close();
+        } catch (IOException ignored) {
+            // gone either way
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.launcher.http.server;
+
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Watches the event loops for an owner stuck in a blocking section (a handler that waits on something, a slow
+ * client, a response completed on another thread) and hands that loop to a new thread, so that a blocking handler
+ * delays only its own connection. Checks every millisecond while some loop is in a section, backing off to every
+ * 10 ms while none is; a section is cut loose after {@link #THRESHOLD_NANOS}, so it delays the loop's other
+ * connections by at most ~2-3 ms (up to ~12 ms for the first after a quiet spell).
+ */
+final class LoopWatchdog implements Runnable {
+
+    /** How long a blocking section may run before its loop goes on without it. */
+    static final long THRESHOLD_NANOS = 2_000_000L;
+    private static final long BUSY_NAP_NANOS = 1_000_000L;
+    private static final long QUIET_NAP_NANOS = 10_000_000L;
+
+    private final List<EventLoop> loops;
+    private volatile boolean stopped;
+    private volatile Thread thread;
+
+    LoopWatchdog(List<EventLoop> loops) {
+        this.loops = loops;
+    }
+
+    /** Starts watching on a daemon thread named {@code name}. */
+    void start(String name) {
+        Thread watcher = new Thread(this, name);
+        watcher.setDaemon(true);
+        thread = watcher;
+        watcher.start();
+    }
+
+    /** Stops watching. Idempotent. */
+    void stop() {
+        stopped = true;
+        Thread watcher = thread;
+        if (watcher != null) {
+            LockSupport.unpark(watcher);
+        }
+    }
+
+    @Override
+    public void run() {
+        long nap = BUSY_NAP_NANOS;
+        while (!stopped) {
+            LockSupport.parkNanos(this, nap);
+            long now = System.nanoTime();
+            boolean busy = false;
+            for (EventLoop loop : loops) {
+                busy |= loop.handOffIfBlocked(now, THRESHOLD_NANOS);
+            }
+            nap = busy ? BUSY_NAP_NANOS : Math.min(QUIET_NAP_NANOS, nap * 2);
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package dev.launcher.http.server;
+
+import com.sun.net.httpserver.HttpExchange;
+import dev.launcher.testing.RawHttp;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The event loops that serve connections by default: a blocking handler holds up only its own connection (the
+ * loop goes on on another thread, and the connection comes back to the loop afterwards), heads that arrive in
+ * pieces or exceed a loop's buffer, and the loop's own timers (idle timeout, head deadline). The thread-per-
+ * connection mode is checked for the same blocking behaviour.
+ */
+@Timeout(60)
+class EventLoopTest {
+
+    /** The most a handler blocks, and a test waits for a blocked one. */
+    private static final long WAIT_SECONDS = 15;
+    /** The most a request beside a blocked handler may take: well under {@link #WAIT_SECONDS}. */
+    private static final int BESIDE_MILLIS = 5_000;
+    private static final ServerLimits DEFAULTS = new ServerLimits(ServerLimits.MAX_HEAD_BYTES, 200, 20_000, 30_000,
+            4096, true);
+
+    private BlockingHttpServer server;
+    private int port;
+    private final CountDownLatch release = new CountDownLatch(1);
+    private final List<AutoCloseable> clients = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws Exception {
+        release.countDown();
+        for (AutoCloseable client : clients) {
+            client.close();
+        }
+        if (server != null) {
+            server.stop(0);
+        }
+    }
+
+    /** On a single loop, a handler that blocks does not keep another connection from being served. */
+    @ParameterizedTest(name = "loops={0}")
+    @ValueSource(ints = {1, 0})
+    void blockingHandlerHoldsUpOnlyItsConnection(int loops) throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        start(DEFAULTS, loops, entered);
+        RawHttp blocked = client();
+        blocked.send("GET /block HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertTrue(entered.await(WAIT_SECONDS, TimeUnit.SECONDS), "the blocking handler did not start");
+
+        RawHttp other = besideClient();
+        assertEquals("fast", other.request("GET", "/fast", "").body);
+        assertEquals("fast", other.request("GET", "/fast", "").body);
+
+        release.countDown();
+        assertEquals("blocked", blocked.read(false).body);
+        // the connection that was served away from the loop is served again, keep-alive
+        assertEquals("fast", blocked.request("GET", "/fast", "").body);
+    }
+
+    /** Several handlers blocking at once on one loop each get a thread; the loop still serves the rest. */
+    @Test
+    void manyBlockingHandlersAtOnce() throws Exception {
+        int count = 6;
+        CountDownLatch entered = new CountDownLatch(count);
+        start(DEFAULTS, 1, entered);
+        List<RawHttp> blocked = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            RawHttp client = client();
+            client.send("GET /block HTTP/1.1\r\nHost: x\r\n\r\n");
+            blocked.add(client);
+        }
+        assertTrue(entered.await(WAIT_SECONDS, TimeUnit.SECONDS), "not every blocking handler started");
+        assertEquals("fast", besideClient().request("GET", "/fast", "").body);
+        release.countDown();
+        for (RawHttp client : blocked) {
+            assertEquals("blocked", client.read(false).body);
+            assertEquals("fast", client.request("GET", "/fast", "").body);
+        }
+    }
+
+    /** A request pipelined behind one whose handler blocks is served, in order, once that handler returns. */
+    @Test
+    void pipelinedRequestBehindABlockingOne() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        start(DEFAULTS, 1, entered);
+        RawHttp client = client();
+        client.send("GET /block HTTP/1.1\r\nHost: x\r\n\r\nGET /fast HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertTrue(entered.await(WAIT_SECONDS, TimeUnit.SECONDS));
+        assertEquals("fast", besideClient().request("GET", "/fast", "").body);
+        release.countDown();
+        assertEquals("blocked", client.read(false).body);
+        assertEquals("fast", client.read(false).body);
+        assertEquals("fast", client.request("GET", "/fast", "").body);
+    }
+
+    /** A head that arrives in two pieces is answered once it is whole, not before. */
+    @Test
+    void headInPieces() throws Exception {
+        start(DEFAULTS, 1, new CountDownLatch(0));
+        RawHttp client = client();
+        client.send("GET /fast HTTP/1.1\r\nHo");
+        assertNothingWithin(client, 150);
+        client.send("st: x\r\n\r\n");
+        assertEquals("fast", client.read(false).body);
+    }
+
+    /** A head larger than a connection's 8 KiB buffer (but within the limit) is served, and the next one too. */
+    @Test
+    void headLargerThanTheBuffer() throws Exception {
+        start(DEFAULTS, 1, new CountDownLatch(0));
+        RawHttp client = client();
+        String big = "X-Big: " + "b".repeat(3 * ConnectionBuffers.BYTES) + "\r\n";
+        assertEquals("fast", client.request("GET", "/fast", big).body);
+        assertEquals("fast", client.request("GET", "/fast", "").body);
+    }
+
+    /** The loop closes a keep-alive connection idle past the idle timeout — not before it. */
+    @Test
+    void idleConnectionIsClosedAfterTheIdleTimeout() throws Exception {
+        start(new ServerLimits(ServerLimits.MAX_HEAD_BYTES, 200, 20_000, 300, 4096, true), 1, new CountDownLatch(0));
+        RawHttp client = client();
+        assertEquals("fast", client.request("GET", "/fast", "").body);
+        long idleFrom = System.nanoTime();
+        assertTrue(client.isClosedByServer(), "the idle connection was not closed");
+        long idleMillis = (System.nanoTime() - idleFrom) / 1_000_000;
+        assertTrue(idleMillis >= 250 && idleMillis < 5_000, "closed after " + idleMillis + " ms");
+    }
+
+    /** A head that does not arrive whole within the request time gets 408 from the loop, then a close. */
+    @Test
+    void slowHeadGets408() throws Exception {
+        start(new ServerLimits(ServerLimits.MAX_HEAD_BYTES, 200, 300, 30_000, 4096, true), 1, new CountDownLatch(0));
+        RawHttp client = client();
+        long from = System.nanoTime();
+        client.send("GET /fast HTTP/1.1\r\nHost: x\r\n");
+        assertEquals(408, client.read(false).status);
+        long millis = (System.nanoTime() - from) / 1_000_000;
+        assertTrue(millis >= 250 && millis < 5_000, "408 after " + millis + " ms");
+        assertTrue(client.isClosedByServer());
+        // the loop serves others meanwhile and after
+        assertEquals("fast", client().request("GET", "/fast", "").body);
+    }
+
+    private void start(ServerLimits limits, int loops, CountDownLatch entered) throws IOException {
+        server = BlockingHttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0, limits, loops);
+        server.createContext("/fast", exchange -> respond(exchange, "fast"));
+        server.createContext("/block", exchange -> {
+            entered.countDown();
+            try {
+                release.await(WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            respond(exchange, "blocked");
+        });
+        server.start();
+        port = server.getAddress().getPort();
+    }
+
+    private RawHttp client() throws IOException {
+        RawHttp client = new RawHttp(port);
+        clients.add(client);
+        return client;
+    }
+
+    /** A client whose reads fail after {@link #BESIDE_MILLIS}: before a blocked handler could have returned. */
+    private RawHttp besideClient() throws IOException {
+        RawHttp client = client();
+        client.socket().setSoTimeout(BESIDE_MILLIS);
+        return client;
+    }
+
+    private static void respond(HttpExchange exchange, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(200, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    /** Asserts that no byte arrives for {@code millis}: a negative check, it cannot fail spuriously. */
+    private static void assertNothingWithin(RawHttp client, int millis) throws IOException {
+        int before = client.socket().getSoTimeout();
+        client.socket().setSoTimeout(millis);
+        try {
+            assertThrows(SocketTimeoutException.class, () -> client.socket().getInputStream().read());
+        } finally {
+            client.socket().setSoTimeout(before);
+        }
+    }
+}
