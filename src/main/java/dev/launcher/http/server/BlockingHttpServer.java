@@ -69,6 +69,9 @@ public final class BlockingHttpServer extends HttpServer {
     private LoopWatchdog watchdog;
     private int nextLoop;
     private Thread acceptor;
+    private boolean started;
+    /** Set when a loop stopped accepting at the connection limit; the next connection to close resumes them. */
+    private volatile boolean acceptPaused;
     private volatile boolean stopping;
     private volatile boolean closingIdle;
 
@@ -158,9 +161,10 @@ public final class BlockingHttpServer extends HttpServer {
         if (listener == null) {
             throw new IllegalStateException("server not bound");
         }
-        if (acceptor != null) {
+        if (started) {
             throw new IllegalStateException("server already started");
         }
+        started = true;
         int port = boundAddress.getPort();
         if (executor == null && loopCount > 0) {
             ownExecutor = ConnectionThreads.loopThreads(port);
@@ -171,10 +175,21 @@ public final class BlockingHttpServer extends HttpServer {
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException("cannot open a selector", e);
             }
+            try {
+                // the loops accept: a new connection costs no thread hand-off either
+                listener.configureBlocking(false);
+                for (EventLoop loop : loops) {
+                    loop.acceptFrom(listener, this);
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot register the listening socket", e);
+            }
             loops.forEach(EventLoop::start);
             watchdog = new LoopWatchdog(List.copyOf(loops));
             watchdog.start("http-watchdog-" + port);
-        } else if (executor == null) {
+            return;
+        }
+        if (executor == null) {
             ownExecutor = ConnectionThreads.create();
             executor = ownExecutor;
         }
@@ -182,6 +197,74 @@ public final class BlockingHttpServer extends HttpServer {
         acceptor.setDaemon(true);
         acceptor.start();
     }
+
+    /**
+     * Accepts one connection for {@code loop}, on its thread, if one is waiting and the connection limit allows;
+     * the connection goes to the loop with the fewest connections (this one when even).
+     *
+     * @return the connection if {@code loop} serves it; null if another loop serves it (or it failed at once)
+     * @throws java.util.NoSuchElementException ({@link #NO_MORE}) when no more can be accepted now: none waiting,
+     *     the connection limit, or stopping
+     */
+    Connection acceptFor(EventLoop loop) {
+        if (stopping) {
+            throw NO_MORE;
+        }
+        if (!connectionPermits.tryAcquire()) {
+            acceptPaused = true;
+            loop.pauseAccepting();
+            if (connectionPermits.availablePermits() > 0) {
+                loop.resumeAccepting();
+            }
+            throw NO_MORE;
+        }
+        SocketChannel channel;
+        try {
+            channel = listener.accept();
+        } catch (IOException e) {
+            connectionPermits.release();
+            throw NO_MORE;
+        }
+        if (channel == null) {
+            connectionPermits.release();
+            throw NO_MORE;
+        }
+        EventLoop target = loop;
+        for (EventLoop other : loops) {
+            if (other.size() < target.size()) {
+                target = other;
+            }
+        }
+        Connection connection;
+        try {
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, limits.noDelay());
+            connection = new Connection(this, Wire.nonBlocking(channel), limits, target);
+        } catch (IOException | RuntimeException e) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // gone either way
+            }
+            connectionPermits.release();
+            return null;
+        }
+        connections.add(connection);
+        if (target != loop) {
+            target.arrive(connection);
+            return null;
+        }
+        return connection;
+    }
+
+    /** Thrown by {@link #acceptFor} when no more connections can be accepted now. */
+    static final java.util.NoSuchElementException NO_MORE = new java.util.NoSuchElementException() {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
+    };
 
     private void acceptConnections() {
         while (!stopping) {
@@ -238,6 +321,10 @@ public final class BlockingHttpServer extends HttpServer {
     void ended(Connection connection) {
         if (connections.remove(connection)) {
             connectionPermits.release();
+            if (acceptPaused) {
+                acceptPaused = false;
+                loops.forEach(EventLoop::resumeAccepting);
+            }
         }
     }
 
@@ -279,6 +366,10 @@ public final class BlockingHttpServer extends HttpServer {
             }
         } catch (IOException ignored) {
             // closed either way
+        }
+        for (EventLoop loop : loops) {
+            // the kernel keeps completing connections until every selector has let go of the socket
+            loop.awaitSelect(1000);
         }
         Thread thread = acceptor;
         if (thread != null && thread != Thread.currentThread()) {
@@ -396,7 +487,7 @@ public final class BlockingHttpServer extends HttpServer {
 
     @Override
     public synchronized void setExecutor(Executor executor) {
-        if (acceptor != null) {
+        if (started) {
             throw new IllegalStateException("server already started");
         }
         this.executor = executor;

@@ -158,10 +158,21 @@ final class Connection implements Runnable {
 
     // ---- event loop ------------------------------------------------------------------------------------------
 
-    /** Registers the channel with the loop's selector; on the loop's thread, once. */
+    /** Takes the buffers, before the loop first serves the connection; on the loop's thread. */
+    void prepare() {
+        if (input == null) {
+            open();
+        }
+    }
+
+    /**
+     * Registers the channel with the loop's selector, the first time the connection must wait for bytes (one that
+     * is served and closed at once never is); on the loop's thread.
+     */
     void register(java.nio.channels.Selector selector) throws IOException {
-        open();
-        key = wire.register(selector, this);
+        if (key == null) {
+            key = wire.register(selector, this);
+        }
     }
 
     /** {@return the loop's key of this connection, or null before {@link #register}} */
@@ -204,7 +215,9 @@ final class Connection implements Runnable {
     private void serveArrived(EventLoop.Tenure tenure) throws IOException, InterruptedException {
         while (true) {
             if (input.buffered() == 0) {
-                becomeIdle();
+                if (becomeIdle()) {
+                    loop.watch(this);
+                }
                 return;
             }
             if (!moveTo(READING)) {
@@ -226,6 +239,7 @@ final class Connection implements Runnable {
                 boolean full = input.headFillsBuffer();
                 input.rewindHead();
                 if (!full) {
+                    loop.watch(this);
                     return;
                 }
                 // a head larger than the buffer is read while waiting, below

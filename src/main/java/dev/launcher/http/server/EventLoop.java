@@ -41,6 +41,12 @@ final class EventLoop {
     private volatile Tenure tenure;
     private volatile boolean closed;
     private volatile boolean sweepRequested;
+    private BlockingHttpServer server;
+    private SelectionKey acceptKey;
+    private boolean acceptReady;
+    private volatile boolean resumeAccept;
+    /** Selects done so far; {@link #awaitSelect} waits for it to move. */
+    private volatile long selects;
     private final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
     private long nextSweep;
 
@@ -80,6 +86,45 @@ final class EventLoop {
     EventLoop(Executor threads) throws IOException {
         this.selector = Selector.open();
         this.threads = threads;
+    }
+
+    /** Makes this loop accept connections from {@code listener} (non-blocking); before {@link #start()}. */
+    void acceptFrom(java.nio.channels.ServerSocketChannel listener, BlockingHttpServer server) throws IOException {
+        this.server = server;
+        acceptKey = listener.register(selector, SelectionKey.OP_ACCEPT, server);
+    }
+
+    /** {@return the connections this loop serves} */
+    int size() {
+        return members.size();
+    }
+
+    /** Stops accepting (the connection limit); on the loop's thread. */
+    void pauseAccepting() {
+        try {
+            acceptKey.interestOps(0);
+        } catch (CancelledKeyException e) {
+            // the listener is closed
+        }
+    }
+
+    /** Accepts again, once a connection closed; any thread. */
+    void resumeAccepting() {
+        resumeAccept = true;
+        selector.wakeup();
+    }
+
+    /**
+     * Waits, at most {@code millis}, until the loop has done a select after this call: keys cancelled before it
+     * (a closed listener) are then released by this loop's selector.
+     */
+    void awaitSelect(long millis) {
+        long seen = selects;
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        selector.wakeup();
+        while (selects == seen && !closed && System.nanoTime() - deadline < 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(200_000L);
+        }
     }
 
     /** Starts the loop's first owner. */
@@ -173,6 +218,10 @@ final class EventLoop {
                     if (ready.isEmpty()) {
                         select();
                     }
+                    if (acceptReady) {
+                        acceptReady = false;
+                        acceptWaiting();
+                    }
                 }
                 Connection connection;
                 while (!mine.handedOff() && (connection = ready.poll()) != null) {
@@ -207,19 +256,48 @@ final class EventLoop {
         }
     }
 
+    /** The connection waits for bytes: the selector watches it from now on; on the owner's thread. */
+    void watch(Connection connection) throws IOException {
+        connection.register(selector);
+    }
+
+    /** Accepts what is waiting, a bounded batch, into {@link #ready}. */
+    private void acceptWaiting() throws IOException {
+        try {
+            for (int i = 0; i < 64; i++) {
+                Connection connection = server.acceptFor(this);
+                if (connection != null) {
+                    members.add(connection);
+                    connection.prepare();
+                    ready.add(connection);
+                }
+            }
+        } catch (java.util.NoSuchElementException none) {
+            // none waiting, the limit, or stopping
+        }
+    }
+
     private void admitArrivals() throws IOException {
+        if (resumeAccept && acceptKey != null) {
+            resumeAccept = false;
+            try {
+                acceptKey.interestOps(SelectionKey.OP_ACCEPT);
+            } catch (CancelledKeyException e) {
+                // the listener is closed
+            }
+        }
         Connection connection;
         while ((connection = arrivals.poll()) != null) {
             SelectionKey key = connection.key();
             try {
+                connection.away(false);
                 if (key == null) {
-                    connection.register(selector);
+                    connection.prepare();
                 } else {
-                    connection.away(false);
                     key.interestOps(SelectionKey.OP_READ);
                 }
                 ready.add(connection);
-            } catch (CancelledKeyException | IOException e) {
+            } catch (CancelledKeyException e) {
                 connection.fail();
             }
         }
@@ -236,12 +314,17 @@ final class EventLoop {
         } else {
             selector.select(waitMillis);
         }
+        selects++;
         Set<SelectionKey> selected = selector.selectedKeys();
         if (!selected.isEmpty()) {
             for (Iterator<SelectionKey> keys = selected.iterator(); keys.hasNext(); ) {
                 SelectionKey key = keys.next();
                 keys.remove();
-                ready.add((Connection) key.attachment());
+                if (key == acceptKey) {
+                    acceptReady = true;
+                } else {
+                    ready.add((Connection) key.attachment());
+                }
             }
         }
     }
