@@ -3,7 +3,7 @@ package dev.launcher.http;
 import com.sun.net.httpserver.HttpHandler;
 import dev.launcher.group.Service;
 import dev.launcher.group.ServiceContext;
-import dev.launcher.http.server.BlockingHttpServer;
+import dev.launcher.http.server.LauncherHttpServer;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -17,7 +17,7 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * A group member that serves HTTP on a {@link BlockingHttpServer} (the {@code com.sun.net.httpserver} API, a
+ * A group member that serves HTTP on a {@link LauncherHttpServer} (the {@code com.sun.net.httpserver} API, a
  * thread per connection) and stops it gracefully.
  *
  * <h2>Life</h2>
@@ -84,7 +84,7 @@ public final class HttpService implements Service {
      */
     public static void prepare() {
         if (PREPARED.compareAndSet(false, true)) {
-            Thread thread = new Thread(BlockingHttpServer::prepare, "http-prepare");
+            Thread thread = new Thread(LauncherHttpServer::prepare, "http-prepare");
             thread.setDaemon(true);
             thread.start();
         }
@@ -105,7 +105,7 @@ public final class HttpService implements Service {
 
     @Override
     public void run(ServiceContext context) throws Exception {
-        BlockingHttpServer server = bind();
+        LauncherHttpServer server = bind();
         server.createContext("/", tracker.wrap(new Router(routes)));
         try {
             server.start();
@@ -119,7 +119,7 @@ public final class HttpService implements Service {
     }
 
     /** Stops accepting, waits for the exchanges in flight, and ends by interrupt at the deadline. */
-    private void drain(BlockingHttpServer server) throws InterruptedException {
+    private void drain(LauncherHttpServer server) throws InterruptedException {
         tracker.startDraining();
         server.stopAccepting();
         try {
@@ -142,7 +142,7 @@ public final class HttpService implements Service {
      * them to be read, checking every millisecond; returns true if it waited (the caller then waits for the exchange
      * they start).
      */
-    private static boolean awaitUnreadRequests(BlockingHttpServer server) throws InterruptedException {
+    private static boolean awaitUnreadRequests(LauncherHttpServer server) throws InterruptedException {
         boolean waited = false;
         while (server.hasUnreadRequests()) {
             waited = true;
@@ -151,7 +151,7 @@ public final class HttpService implements Service {
         return waited;
     }
 
-    private BlockingHttpServer bind() throws ListenException {
+    private LauncherHttpServer bind() throws ListenException {
         String shown = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
         InetSocketAddress address;
         try {
@@ -161,7 +161,7 @@ public final class HttpService implements Service {
             throw new ListenException("cannot listen on " + shown + ": unknown host " + host, e);
         }
         try {
-            return BlockingHttpServer.create(address, backlog);
+            return LauncherHttpServer.create(address, backlog);
         } catch (IOException | RuntimeException e) {
             String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             throw new ListenException("cannot listen on " + shown + ": " + reason, e);

@@ -31,7 +31,7 @@ final class Connection implements Runnable {
     /** How long the rest of a small unread request body may take to arrive before the connection gives up on it. */
     private static final int DISCARD_MILLIS = 1000;
 
-    private final BlockingHttpServer server;
+    private final LauncherHttpServer server;
     private final Wire wire;
     private final ServerLimits limits;
     private final EventLoop loop;
@@ -54,7 +54,7 @@ final class Connection implements Runnable {
     /**
      * @param loop the event loop that serves the connection, or null if a thread of its own does ({@link #run()})
      */
-    Connection(BlockingHttpServer server, Wire wire, ServerLimits limits, EventLoop loop) {
+    Connection(LauncherHttpServer server, Wire wire, ServerLimits limits, EventLoop loop) {
         this.server = server;
         this.wire = wire;
         this.limits = limits;

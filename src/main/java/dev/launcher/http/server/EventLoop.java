@@ -41,7 +41,7 @@ final class EventLoop {
     private volatile Tenure tenure;
     private volatile boolean closed;
     private volatile boolean sweepRequested;
-    private BlockingHttpServer server;
+    private LauncherHttpServer server;
     private SelectionKey acceptKey;
     private boolean acceptReady;
     private volatile boolean resumeAccept;
@@ -89,7 +89,7 @@ final class EventLoop {
     }
 
     /** Makes this loop accept connections from {@code listener} (non-blocking); before {@link #start()}. */
-    void acceptFrom(java.nio.channels.ServerSocketChannel listener, BlockingHttpServer server) throws IOException {
+    void acceptFrom(java.nio.channels.ServerSocketChannel listener, LauncherHttpServer server) throws IOException {
         this.server = server;
         acceptKey = listener.register(selector, SelectionKey.OP_ACCEPT, server);
     }

@@ -12,7 +12,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A path prefix of a {@link BlockingHttpServer} and the handler, filters and authenticator that serve it. */
+/** A path prefix of a {@link LauncherHttpServer} and the handler, filters and authenticator that serve it. */
 final class ServerContext extends HttpContext {
 
     private final String path;

@@ -38,7 +38,7 @@ class EventLoopTest {
     private static final ServerLimits DEFAULTS = new ServerLimits(ServerLimits.MAX_HEAD_BYTES, 200, 20_000, 30_000,
             4096, true);
 
-    private BlockingHttpServer server;
+    private LauncherHttpServer server;
     private int port;
     private final CountDownLatch release = new CountDownLatch(1);
     private final List<AutoCloseable> clients = new ArrayList<>();
@@ -159,7 +159,7 @@ class EventLoopTest {
     }
 
     private void start(ServerLimits limits, int loops, CountDownLatch entered) throws IOException {
-        server = BlockingHttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0, limits, loops);
+        server = LauncherHttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0, limits, loops);
         server.createContext("/fast", exchange -> respond(exchange, "fast"));
         server.createContext("/block", exchange -> {
             entered.countDown();

@@ -29,9 +29,18 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * An HTTP/1.1 server with the {@code com.sun.net.httpserver} API — the same handlers, filters, exchanges and
- * contexts as {@link HttpServer#create()} — that serves each connection on its own thread with blocking I/O. It
- * replaces the JDK's implementation, whose single dispatcher thread hands every keep-alive request to a pool
- * thread and back: here a request costs no thread hand-off, which serves ~2× the requests on JDK 17.
+ * contexts as {@link HttpServer#create()} — that replaces the JDK's implementation, whose single dispatcher thread
+ * hands every keep-alive request to a pool thread and back.
+ *
+ * <h2>Threads</h2>
+ * By default a few {@linkplain EventLoop event loops} (one per CPU) accept and serve every connection: a loop's
+ * thread reads what has arrived and runs the handler inline, with no thread hand-off per request or per
+ * connection. Handlers may block: once one has run for 2 ms its loop goes on on another thread
+ * ({@link LoopWatchdog}), so a blocking handler holds up only its own connection. Handler threads are named
+ * {@code http-loop-PORT-N}. {@code -Dlauncher.http.threads=platform} (or {@code virtual}) gives each connection a
+ * thread of its own instead ({@link ConnectionThreads}); so does {@link #setExecutor} before {@link #start()},
+ * running each connection as one task on the given executor, which must run as many tasks at once as there are
+ * connections.
  *
  * <h2>Behaviour a caller may rely on</h2>
  * <ul>
@@ -47,13 +56,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *       so a handler may complete it from another thread.</li>
  *   <li>Stop in phases: {@link #stopAccepting()}, {@link #closeIdleConnections()}, wait for
  *       {@link #activeExchanges()} to reach 0, then {@link #closeConnections()}; {@link #stop(int)} does all
- *       four.</li>
+ *       four and ends the server's threads.</li>
  * </ul>
- * By default each connection runs on a platform thread from a pool; {@link #setExecutor} (before {@link #start()})
- * runs each connection as one task on the given executor instead, which must run as many tasks at once as there
- * are connections.
  */
-public final class BlockingHttpServer extends HttpServer {
+public final class LauncherHttpServer extends HttpServer {
 
     private final ServerLimits limits;
     private final List<ServerContext> contexts = new CopyOnWriteArrayList<>();
@@ -78,7 +84,7 @@ public final class BlockingHttpServer extends HttpServer {
     /** How many event loops serve connections; 0 for a thread per connection. */
     private final int loopCount;
 
-    private BlockingHttpServer(ServerLimits limits, int loopCount) {
+    private LauncherHttpServer(ServerLimits limits, int loopCount) {
         this.limits = limits;
         this.loopCount = loopCount;
         this.connectionPermits = new Semaphore(limits.maxConnections());
@@ -91,7 +97,7 @@ public final class BlockingHttpServer extends HttpServer {
      * @param backlog pending connections the kernel may queue; 0 or less: 50
      * @throws IOException if the address cannot be bound (e.g. {@link BindException}: in use)
      */
-    public static BlockingHttpServer create(InetSocketAddress address, int backlog) throws IOException {
+    public static LauncherHttpServer create(InetSocketAddress address, int backlog) throws IOException {
         return create(address, backlog, ServerLimits.fromSystemProperties(),
                 ConnectionThreads.eventLoops() ? ConnectionThreads.loopCount() : 0);
     }
@@ -100,9 +106,9 @@ public final class BlockingHttpServer extends HttpServer {
      * {@return a server with the given limits, served by {@code loops} event loops (0: a thread per connection)}
      * For tests and tuning.
      */
-    static BlockingHttpServer create(InetSocketAddress address, int backlog, ServerLimits limits, int loops)
+    static LauncherHttpServer create(InetSocketAddress address, int backlog, ServerLimits limits, int loops)
             throws IOException {
-        BlockingHttpServer server = new BlockingHttpServer(limits, loops);
+        LauncherHttpServer server = new LauncherHttpServer(limits, loops);
         server.bind(address, backlog);
         return server;
     }
@@ -151,8 +157,8 @@ public final class BlockingHttpServer extends HttpServer {
     }
 
     /**
-     * Starts accepting connections on a daemon thread, and the event loops or connection threads that serve them
-     * ({@link ConnectionThreads}).
+     * Starts the event loops, which accept and serve connections — or, with a thread per connection, a daemon
+     * thread that accepts them ({@link ConnectionThreads}).
      *
      * @throws IllegalStateException if not bound, or already started
      */
@@ -620,6 +626,6 @@ public final class BlockingHttpServer extends HttpServer {
 
     @Override
     public String toString() {
-        return "BlockingHttpServer[" + getAddress() + (stopping ? ", stopping]" : "]");
+        return "LauncherHttpServer[" + getAddress() + (stopping ? ", stopping]" : "]");
     }
 }

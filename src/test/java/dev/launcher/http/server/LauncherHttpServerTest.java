@@ -59,12 +59,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@link BlockingHttpServer} as an API object: contexts, filters, authenticators, asynchronous completion, the
+ * {@link LauncherHttpServer} as an API object: contexts, filters, authenticators, asynchronous completion, the
  * phases of a stop, executors, failing handlers, binding and the connection limit. The wire protocol itself is
  * {@code HttpConformanceTest}'s.
  */
 @Timeout(60)
-class BlockingHttpServerTest {
+class LauncherHttpServerTest {
 
     /** One client for the tests that use {@link HttpClient}: HTTP/1.1 only, no h2c upgrade. */
     private static final HttpClient HTTP = HttpClient.newBuilder()
@@ -74,7 +74,7 @@ class BlockingHttpServerTest {
     /** The longest any wait in a test may take before it fails. */
     private static final long WAIT_SECONDS = 15;
 
-    private BlockingHttpServer server;
+    private LauncherHttpServer server;
     private int port;
     /** Released after the server stopped: handler latches and executors a test made. */
     private final List<Runnable> cleanups = new ArrayList<>();
@@ -634,7 +634,7 @@ class BlockingHttpServerTest {
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
             InetSocketAddress address = new InetSocketAddress("127.0.0.1", taken.getLocalPort());
 
-            assertThrows(BindException.class, () -> server = BlockingHttpServer.create(address, 0));
+            assertThrows(BindException.class, () -> server = LauncherHttpServer.create(address, 0));
         }
     }
 
@@ -679,7 +679,7 @@ class BlockingHttpServerTest {
     // ---- helpers ----
 
     private void newServer() throws IOException {
-        server = BlockingHttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server = LauncherHttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     }
 
     private void start() {
