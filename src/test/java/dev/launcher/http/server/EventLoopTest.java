@@ -16,7 +16,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -108,6 +112,59 @@ class EventLoopTest {
         assertEquals("blocked", client.read(false).body);
         assertEquals("fast", client.read(false).body);
         assertEquals("fast", client.request("GET", "/fast", "").body);
+    }
+
+    /**
+     * Many clients at once on one loop, a third of their requests blocking 5 ms in the handler (each such request
+     * moves the loop to another thread): every response is the right one, in order, and once the clients have
+     * closed, the server holds no connection.
+     */
+    @Test
+    void mixedLoadOnOneLoop() throws Exception {
+        server = LauncherHttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0, DEFAULTS, 1);
+        server.createContext("/mixed", exchange -> {
+            String query = exchange.getRequestURI().getQuery();
+            if (query.startsWith("block")) {
+                try {
+                    Thread.sleep(5); // the blocking work of a handler, not a wait of the test
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            respond(exchange, query);
+        });
+        server.start();
+        port = server.getAddress().getPort();
+        int clients = 16;
+        int requests = 40;
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                int client = c;
+                results.add(pool.submit(() -> {
+                    try (RawHttp http = new RawHttp(port)) {
+                        for (int i = 0; i < requests; i++) {
+                            String query = (i + client) % 3 == 0 ? "block-" + client + "-" + i : "fast-" + client + "-" + i;
+                            assertEquals(query, http.request("GET", "/mixed?" + query, "").body);
+                        }
+                    }
+                    return requests;
+                }));
+            }
+            int served = 0;
+            for (Future<Integer> result : results) {
+                served += result.get(WAIT_SECONDS * 2, TimeUnit.SECONDS);
+            }
+            assertEquals(clients * requests, served);
+        } finally {
+            pool.shutdownNow();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (server.openConnections() > 0 && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(1_000_000L);
+        }
+        assertEquals(0, server.openConnections(), "connections left after every client closed");
     }
 
     /** A head that arrives in two pieces is answered once it is whole, not before. */
