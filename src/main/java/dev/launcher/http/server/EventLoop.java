@@ -94,6 +94,14 @@ final class EventLoop {
         acceptKey = listener.register(selector, SelectionKey.OP_ACCEPT, server);
     }
 
+    /** Stops watching the listening socket for good (the stop); any thread. Its selector lets go at its next select. */
+    void stopWatchingListener() {
+        SelectionKey key = acceptKey;
+        if (key != null) {
+            key.cancel();
+        }
+    }
+
     /** {@return the connections this loop serves} */
     int size() {
         return members.size();

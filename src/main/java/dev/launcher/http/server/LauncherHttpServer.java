@@ -79,6 +79,8 @@ public final class LauncherHttpServer extends HttpServer {
     /** Set when a loop stopped accepting at the connection limit; the next connection to close resumes them. */
     private volatile boolean acceptPaused;
     private volatile boolean stopping;
+    private final java.util.concurrent.atomic.AtomicBoolean listenerClosing =
+            new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean closingIdle;
 
     /** How many event loops serve connections; 0 for a thread per connection. */
@@ -235,16 +237,35 @@ public final class LauncherHttpServer extends HttpServer {
             connectionPermits.release();
             throw NO_MORE;
         }
-        EventLoop target = loop;
+        EventLoop target = leastLoaded(loop);
+        Connection connection = adopt(channel, target);
+        if (connection != null && target != loop) {
+            target.arrive(connection);
+            return null;
+        }
+        return connection;
+    }
+
+    /** {@return the loop with the fewest connections; {@code preferred} when even} */
+    private EventLoop leastLoaded(EventLoop preferred) {
+        EventLoop target = preferred;
         for (EventLoop other : loops) {
             if (other.size() < target.size()) {
                 target = other;
             }
         }
+        return target;
+    }
+
+    /**
+     * {@return a connection for an accepted channel and its permit, served by {@code loop}; null if it failed at
+     * once} The caller hands it to the loop.
+     */
+    private Connection adopt(SocketChannel channel, EventLoop loop) {
         Connection connection;
         try {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, limits.noDelay());
-            connection = new Connection(this, Wire.nonBlocking(channel), limits, target);
+            connection = new Connection(this, Wire.nonBlocking(channel), limits, loop);
         } catch (IOException | RuntimeException e) {
             try {
                 channel.close();
@@ -255,11 +276,39 @@ public final class LauncherHttpServer extends HttpServer {
             return null;
         }
         connections.add(connection);
-        if (target != loop) {
-            target.arrive(connection);
-            return null;
-        }
         return connection;
+    }
+
+    /**
+     * Takes in the connections the kernel completed but no loop accepted yet (the loops have let go of the
+     * listening socket): they are served, each one request with {@code Connection: close}, instead of being reset
+     * when the socket closes.
+     */
+    private void takeInBacklog() {
+        while (true) {
+            SocketChannel channel;
+            try {
+                channel = listener.accept();
+            } catch (IOException e) {
+                return;
+            }
+            if (channel == null) {
+                return;
+            }
+            if (!connectionPermits.tryAcquire()) {
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // gone either way
+                }
+                continue;
+            }
+            EventLoop target = leastLoaded(loops.get(0));
+            Connection connection = adopt(channel, target);
+            if (connection != null) {
+                target.arrive(connection);
+            }
+        }
     }
 
     /** Thrown by {@link #acceptFor} when no more connections can be accepted now. */
@@ -358,24 +407,30 @@ public final class LauncherHttpServer extends HttpServer {
 
     /**
      * The stop's first phase: closes the listening socket, and returns once no connection can be accepted any more
-     * (at most ~1 s). From now on responses say {@code Connection: close} and
+     * (at most ~1 s). Connections the kernel had already completed are served (one request each) rather than
+     * reset. From now on responses say {@code Connection: close} and
      * connections close after their exchange; an idle keep-alive connection stays open, so that a request its
      * client sent just now is still served (once), until {@link #closeIdleConnections()} or
      * {@link #closeConnections()}. Idempotent.
      */
     public void stopAccepting() {
         stopping = true;
-        try {
-            ServerSocketChannel socket = listener;
-            if (socket != null) {
-                socket.close();
+        ServerSocketChannel socket = listener;
+        if (socket != null && listenerClosing.compareAndSet(false, true)) {
+            if (!loops.isEmpty()) {
+                // the loops let go of the socket first: closed while a selector holds it, it would keep listening
+                // until that selector's next select, and connections completed meanwhile would be reset
+                loops.forEach(EventLoop::stopWatchingListener);
+                for (EventLoop loop : loops) {
+                    loop.awaitSelect(1000);
+                }
+                takeInBacklog();
             }
-        } catch (IOException ignored) {
-            // closed either way
-        }
-        for (EventLoop loop : loops) {
-            // the kernel keeps completing connections until every selector has let go of the socket
-            loop.awaitSelect(1000);
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // closed either way
+            }
         }
         Thread thread = acceptor;
         if (thread != null && thread != Thread.currentThread()) {
