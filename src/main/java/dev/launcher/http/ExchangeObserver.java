@@ -10,6 +10,8 @@ import com.sun.net.httpserver.HttpExchange;
 public interface ExchangeObserver {
 
     /**
+     * Called once per exchange, when its response was delivered or the connection closed.
+     *
      * @param exchange  the exchange (request line, headers and remote address may be read; nothing may be sent)
      * @param status    the response status, or -1 if none was sent (the connection was closed)
      * @param bodyBytes response body bytes written by the handler

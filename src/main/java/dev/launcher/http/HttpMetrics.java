@@ -12,6 +12,10 @@ public final class HttpMetrics implements ExchangeObserver {
     /** The histogram's upper bounds, in seconds (Prometheus' default buckets). */
     public static final double[] BUCKETS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 
+    /** Metrics with every count at zero. */
+    public HttpMetrics() {
+    }
+
     private static final long[] BUCKET_NANOS = new long[BUCKETS.length];
 
     static {

@@ -36,6 +36,8 @@ public final class Worker implements Service {
     private volatile long lastJobNanos = -1;
 
     /**
+     * A worker that runs {@code job} every {@code interval}, once started as a member of a group.
+     *
      * @param interval time between the starts of two runs; above zero
      * @param job      the work
      */

@@ -184,8 +184,8 @@ final class EventLoop {
     }
 
     /**
-     * If the owner has been in one blocking section since before {@code blockedBefore}, gives the loop to a new
-     * owner on another thread.
+     * If the owner has been in one blocking section for {@code thresholdNanos} or more, gives the loop to a new
+     * owner on another thread (the watchdog's call).
      *
      * @return true if the owner is in a blocking section now (the watchdog then checks again soon)
      */
@@ -244,7 +244,9 @@ final class EventLoop {
             }
         } catch (IOException | RuntimeException e) {
             // the selector failed: nothing more can be served on this loop
-            closeAll();
+            if (!mine.handedOff()) {
+                closeAll();
+            }
         } finally {
             if (closed && !mine.handedOff()) {
                 ended.countDown();
