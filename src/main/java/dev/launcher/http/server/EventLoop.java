@@ -61,8 +61,13 @@ final class EventLoop {
         static final int HANDED_OFF = 2;
 
         private final AtomicInteger state = new AtomicInteger(LOOPING);
+        private final LoopWatchdog watchdog;
         private volatile long since;
         private volatile Connection serving;
+
+        Tenure(LoopWatchdog watchdog) {
+            this.watchdog = watchdog;
+        }
 
         /** The owner enters a section that may block, serving {@code connection}; nothing once handed off. */
         void enterBlocking(Connection connection) {
@@ -70,6 +75,7 @@ final class EventLoop {
                 serving = connection;
                 since = System.nanoTime();
                 state.set(BLOCKING);
+                watchdog.watch();
             }
         }
 
@@ -135,9 +141,9 @@ final class EventLoop {
         }
     }
 
-    /** Starts the loop's first owner. */
-    void start() {
-        Tenure first = new Tenure();
+    /** Starts the loop's first owner, watched by {@code watchdog}. */
+    void start(LoopWatchdog watchdog) {
+        Tenure first = new Tenure(watchdog);
         tenure = first;
         threads.execute(() -> run(first));
     }
@@ -208,7 +214,7 @@ final class EventLoop {
                 // closed meanwhile
             }
         }
-        Tenure next = new Tenure();
+        Tenure next = new Tenure(current.watchdog);
         tenure = next;
         try {
             threads.execute(() -> run(next));
@@ -321,6 +327,9 @@ final class EventLoop {
         long waitMillis = Math.max(1, (nextSweep - now) / 1_000_000L);
         if (sweepRequested || !arrivals.isEmpty()) {
             selector.selectNow();
+        } else if (members.isEmpty()) {
+            // nothing to time out: sleep until a connection or a request to close comes
+            selector.select();
         } else {
             selector.select(waitMillis);
         }

@@ -192,9 +192,11 @@ public final class LauncherHttpServer extends HttpServer {
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException("cannot register the listening socket", e);
             }
-            loops.forEach(EventLoop::start);
             watchdog = new LoopWatchdog(List.copyOf(loops));
             watchdog.start("http-watchdog-" + port);
+            for (EventLoop loop : loops) {
+                loop.start(watchdog);
+            }
             return;
         }
         if (executor == null) {

@@ -7,8 +7,9 @@ import java.util.concurrent.locks.LockSupport;
  * Watches the event loops for an owner stuck in a blocking section (a handler that waits on something, a slow
  * client, a response completed on another thread) and hands that loop to a new thread, so that a blocking handler
  * delays only its own connection. Checks every millisecond while some loop is in a section, backing off to every
- * 10 ms while none is; a section is cut loose after {@link #THRESHOLD_NANOS}, so it delays the loop's other
- * connections by at most ~2-3 ms (up to ~12 ms for the first after a quiet spell).
+ * 10 ms while none is, and sleeps once no loop has been in one for ~15 ms, until a loop enters one
+ * ({@link #watch()}): an idle server costs it nothing. A section is cut loose after {@link #THRESHOLD_NANOS}, so
+ * it delays the loop's other connections by at most ~2-3 ms (up to ~12 ms during a back-off).
  */
 final class LoopWatchdog implements Runnable {
 
@@ -20,6 +21,8 @@ final class LoopWatchdog implements Runnable {
     private final List<EventLoop> loops;
     private volatile boolean stopped;
     private volatile Thread thread;
+    /** True while the watchdog sleeps until a loop enters a blocking section. */
+    private final java.util.concurrent.atomic.AtomicBoolean asleep = new java.util.concurrent.atomic.AtomicBoolean();
 
     LoopWatchdog(List<EventLoop> loops) {
         this.loops = loops;
@@ -42,17 +45,43 @@ final class LoopWatchdog implements Runnable {
         }
     }
 
+    /**
+     * A loop has entered a blocking section: wakes the watchdog if it sleeps. Cheap when it is awake (one volatile
+     * read); called by the loops' owners.
+     */
+    void watch() {
+        if (asleep.get() && asleep.compareAndSet(true, false)) {
+            LockSupport.unpark(thread);
+        }
+    }
+
     @Override
     public void run() {
         long nap = BUSY_NAP_NANOS;
         while (!stopped) {
-            LockSupport.parkNanos(this, nap);
-            long now = System.nanoTime();
-            boolean busy = false;
-            for (EventLoop loop : loops) {
-                busy |= loop.handOffIfBlocked(now, THRESHOLD_NANOS);
+            if (nap >= QUIET_NAP_NANOS && !check()) {
+                // quiet for a while: sleep until a loop enters a section (announced first, then checked again,
+                // so that a section entered meanwhile is not missed)
+                asleep.set(true);
+                while (asleep.get() && !stopped && !check()) {
+                    LockSupport.park(this);
+                }
+                asleep.set(false);
+                nap = BUSY_NAP_NANOS;
+                continue;
             }
-            nap = busy ? BUSY_NAP_NANOS : Math.min(QUIET_NAP_NANOS, nap * 2);
+            LockSupport.parkNanos(this, nap);
+            nap = check() ? BUSY_NAP_NANOS : Math.min(QUIET_NAP_NANOS, nap * 2);
         }
+    }
+
+    /** Hands off the loops blocked past the threshold; true if some loop is in a blocking section now. */
+    private boolean check() {
+        long now = System.nanoTime();
+        boolean busy = false;
+        for (EventLoop loop : loops) {
+            busy |= loop.handOffIfBlocked(now, THRESHOLD_NANOS);
+        }
+        return busy;
     }
 }
