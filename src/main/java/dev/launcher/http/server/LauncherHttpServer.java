@@ -484,6 +484,11 @@ public final class LauncherHttpServer extends HttpServer {
         return active;
     }
 
+    /** {@return the watchdog of the event loops, or null with a thread per connection (tests)} */
+    LoopWatchdog watchdog() {
+        return watchdog;
+    }
+
     /** {@return the connections open now} */
     public int openConnections() {
         return connections.size();

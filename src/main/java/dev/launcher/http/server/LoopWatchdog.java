@@ -55,6 +55,11 @@ final class LoopWatchdog implements Runnable {
         }
     }
 
+    /** {@return true while the watchdog sleeps until a loop enters a blocking section} */
+    boolean sleeping() {
+        return asleep.get();
+    }
+
     @Override
     public void run() {
         long nap = BUSY_NAP_NANOS;

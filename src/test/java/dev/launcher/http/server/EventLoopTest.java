@@ -78,6 +78,26 @@ class EventLoopTest {
         assertEquals("fast", blocked.request("GET", "/fast", "").body);
     }
 
+    /** After a quiet spell, in which the watchdog went to sleep, a blocking handler still holds up only its own. */
+    @Test
+    void blockingHandlerAfterTheWatchdogSlept() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        start(DEFAULTS, 1, entered);
+        assertEquals("fast", client().request("GET", "/fast", "").body);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (!server.watchdog().sleeping() && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(1_000_000L);
+        }
+        assertTrue(server.watchdog().sleeping(), "the watchdog of an idle server did not go to sleep");
+
+        RawHttp blocked = client();
+        blocked.send("GET /block HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertTrue(entered.await(WAIT_SECONDS, TimeUnit.SECONDS));
+        assertEquals("fast", besideClient().request("GET", "/fast", "").body);
+        release.countDown();
+        assertEquals("blocked", blocked.read(false).body);
+    }
+
     /** Several handlers blocking at once on one loop each get a thread; the loop still serves the rest. */
     @Test
     void manyBlockingHandlersAtOnce() throws Exception {
