@@ -5,7 +5,9 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -36,7 +38,7 @@ final class Connection implements Runnable {
     private final ServerLimits limits;
     private final EventLoop loop;
     private final AtomicInteger state = new AtomicInteger(IDLE);
-    private final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean finished = new AtomicBoolean();
     private ConnectionBuffers buffers;
     private RequestInput input;
     private OutputStream output;
@@ -169,7 +171,7 @@ final class Connection implements Runnable {
      * Registers the channel with the loop's selector, the first time the connection must wait for bytes (one that
      * is served and closed at once never is); on the loop's thread.
      */
-    void register(java.nio.channels.Selector selector) throws IOException {
+    void register(Selector selector) throws IOException {
         if (key == null) {
             key = wire.register(selector, this);
         }

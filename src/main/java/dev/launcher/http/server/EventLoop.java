@@ -4,14 +4,20 @@ import java.io.IOException;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.NoSuchElementException;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One selector and the connections registered with it, served by one thread at a time — the loop's owner — that
@@ -24,8 +30,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * old owner finishes its exchange, serves what that connection has buffered, gives the connection back with
  * {@link #giveBack}, and leaves.
  *
- * <p>Thread-safety: {@link #arrive}, {@link #giveBack}, {@link #forget}, {@link #sweepSoon} and {@link #close}
- * may be called on any thread; everything else runs on the owner.
+ * <p>Thread-safety: {@link #arrive}, {@link #giveBack}, {@link #forget}, {@link #sweepSoon}, {@link #size},
+ * {@link #resumeAccepting}, {@link #stopWatchingListener}, {@link #awaitSelect}, {@link #close} and
+ * {@link #awaitClosed} may be called on any thread, {@link #handOffIfBlocked} by the watchdog; everything else runs
+ * on the owner.
  */
 final class EventLoop {
 
@@ -47,7 +55,7 @@ final class EventLoop {
     private volatile boolean resumeAccept;
     /** Selects done so far; {@link #awaitSelect} waits for it to move. */
     private volatile long selects;
-    private final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+    private final CountDownLatch ended = new CountDownLatch(1);
     private long nextSweep;
 
     /**
@@ -95,7 +103,7 @@ final class EventLoop {
     }
 
     /** Makes this loop accept connections from {@code listener} (non-blocking); before {@link #start()}. */
-    void acceptFrom(java.nio.channels.ServerSocketChannel listener, LauncherHttpServer server) throws IOException {
+    void acceptFrom(ServerSocketChannel listener, LauncherHttpServer server) throws IOException {
         this.server = server;
         acceptKey = listener.register(selector, SelectionKey.OP_ACCEPT, server);
     }
@@ -137,7 +145,7 @@ final class EventLoop {
         long deadline = System.nanoTime() + millis * 1_000_000L;
         selector.wakeup();
         while (selects == seen && !closed && System.nanoTime() - deadline < 0) {
-            java.util.concurrent.locks.LockSupport.parkNanos(200_000L);
+            LockSupport.parkNanos(200_000L);
         }
     }
 
@@ -186,7 +194,7 @@ final class EventLoop {
      * code, which would hold up the JVM's exit), at most {@code millis}.
      */
     void awaitClosed(long millis) throws InterruptedException {
-        ended.await(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        ended.await(millis, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -197,7 +205,8 @@ final class EventLoop {
      */
     boolean handOffIfBlocked(long now, long thresholdNanos) {
         Tenure current = tenure;
-        if (current.state.get() != Tenure.BLOCKING) {
+        if (current == null || current.state.get() != Tenure.BLOCKING) {
+            // not started yet, or not in a section
             return false;
         }
         if (now - current.since < thresholdNanos || closed
@@ -218,7 +227,7 @@ final class EventLoop {
         tenure = next;
         try {
             threads.execute(() -> run(next));
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             // the server is stopping: its threads are gone
         }
         return true;
@@ -288,7 +297,7 @@ final class EventLoop {
                     ready.add(connection);
                 }
             }
-        } catch (java.util.NoSuchElementException none) {
+        } catch (NoSuchElementException none) {
             // none waiting, the limit, or stopping
         }
     }

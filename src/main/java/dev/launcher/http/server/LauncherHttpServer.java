@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -16,6 +17,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,6 +26,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -79,8 +82,7 @@ public final class LauncherHttpServer extends HttpServer {
     /** Set when a loop stopped accepting at the connection limit; the next connection to close resumes them. */
     private volatile boolean acceptPaused;
     private volatile boolean stopping;
-    private final java.util.concurrent.atomic.AtomicBoolean listenerClosing =
-            new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean listenerClosing = new AtomicBoolean();
     private volatile boolean closingIdle;
 
     /** How many event loops serve connections; 0 for a thread per connection. */
@@ -181,7 +183,7 @@ public final class LauncherHttpServer extends HttpServer {
                     loops.add(new EventLoop(ownExecutor));
                 }
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException("cannot open a selector", e);
+                throw new UncheckedIOException("cannot open a selector", e);
             }
             try {
                 // the loops accept: a new connection costs no thread hand-off either
@@ -190,7 +192,7 @@ public final class LauncherHttpServer extends HttpServer {
                     loop.acceptFrom(listener, this);
                 }
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException("cannot register the listening socket", e);
+                throw new UncheckedIOException("cannot register the listening socket", e);
             }
             watchdog = new LoopWatchdog(List.copyOf(loops));
             watchdog.start("http-watchdog-" + port);
@@ -213,7 +215,7 @@ public final class LauncherHttpServer extends HttpServer {
      * the connection goes to the loop with the fewest connections (this one when even).
      *
      * @return the connection if {@code loop} serves it; null if another loop serves it (or it failed at once)
-     * @throws java.util.NoSuchElementException ({@link #NO_MORE}) when no more can be accepted now: none waiting,
+     * @throws NoSuchElementException ({@link #NO_MORE}) when no more can be accepted now: none waiting,
      *     the connection limit, or stopping
      */
     Connection acceptFor(EventLoop loop) {
@@ -314,7 +316,7 @@ public final class LauncherHttpServer extends HttpServer {
     }
 
     /** Thrown by {@link #acceptFor} when no more connections can be accepted now. */
-    static final java.util.NoSuchElementException NO_MORE = new java.util.NoSuchElementException() {
+    static final NoSuchElementException NO_MORE = new NoSuchElementException() {
         private static final long serialVersionUID = 1L;
 
         @Override

@@ -1,6 +1,7 @@
 package dev.launcher.http.server;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -22,7 +23,7 @@ final class LoopWatchdog implements Runnable {
     private volatile boolean stopped;
     private volatile Thread thread;
     /** True while the watchdog sleeps until a loop enters a blocking section. */
-    private final java.util.concurrent.atomic.AtomicBoolean asleep = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean asleep = new AtomicBoolean();
 
     LoopWatchdog(List<EventLoop> loops) {
         this.loops = loops;
@@ -80,12 +81,20 @@ final class LoopWatchdog implements Runnable {
         }
     }
 
-    /** Hands off the loops blocked past the threshold; true if some loop is in a blocking section now. */
+    /**
+     * Hands off the loops blocked past the threshold; true if some loop is in a blocking section now. A failure is
+     * reported and the watching goes on: without the watchdog, one blocking handler would stall its loop.
+     */
     private boolean check() {
         long now = System.nanoTime();
         boolean busy = false;
         for (EventLoop loop : loops) {
-            busy |= loop.handOffIfBlocked(now, THRESHOLD_NANOS);
+            try {
+                busy |= loop.handOffIfBlocked(now, THRESHOLD_NANOS);
+            } catch (RuntimeException e) {
+                Thread self = Thread.currentThread();
+                self.getUncaughtExceptionHandler().uncaughtException(self, e);
+            }
         }
         return busy;
     }
