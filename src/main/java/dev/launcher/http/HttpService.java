@@ -17,8 +17,8 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * A group member that serves HTTP on a {@link LauncherHttpServer} (the {@code com.sun.net.httpserver} API, a
- * thread per connection) and stops it gracefully.
+ * A group member that serves HTTP on a {@link LauncherHttpServer} (the {@code com.sun.net.httpserver} API, on
+ * event loops) and stops it gracefully.
  *
  * <h2>Life</h2>
  * <ol>
@@ -138,7 +138,7 @@ public final class HttpService implements Service {
     }
 
     /**
-     * While some connection has request bytes its thread has not read yet (the thread waits for a CPU), waits for
+     * While some connection has request bytes the server has not read yet (its loop is busy), waits for
      * them to be read, checking every millisecond; returns true if it waited (the caller then waits for the exchange
      * they start).
      */

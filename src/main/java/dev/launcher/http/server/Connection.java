@@ -455,8 +455,8 @@ final class Connection implements Runnable {
     }
 
     /**
-     * {@return true if request bytes have arrived that this connection's thread has not read yet: a request is on
-     * its way to a handler} (The thread reads promptly; such bytes wait only while it waits for a CPU.)
+     * {@return true if request bytes have arrived that the server has not read yet: a request is on
+     * its way to a handler} (They are read promptly; such bytes wait only while the loop or thread is busy.)
      */
     boolean hasUnreadRequest() {
         int current = state.get();

@@ -462,9 +462,9 @@ public final class LauncherHttpServer extends HttpServer {
     }
 
     /**
-     * {@return true if a connection has received request bytes its thread has not read yet} Such a request is
-     * served if the stop waits for it (its thread was only waiting for a CPU); a slow client sending its head byte
-     * by byte has its bytes read as they come, and does not count.
+     * {@return true if a connection has received request bytes the server has not read yet} Such a request is
+     * served if the stop waits for it (its loop or thread was only busy); a slow client sending its head byte by
+     * byte has its bytes read as they come, and does not count.
      */
     public boolean hasUnreadRequests() {
         for (Connection connection : connections) {
