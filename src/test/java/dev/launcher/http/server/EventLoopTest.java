@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -39,6 +40,8 @@ class EventLoopTest {
     private static final long WAIT_SECONDS = 15;
     /** The most a request beside a blocked handler may take: well under {@link #WAIT_SECONDS}. */
     private static final int BESIDE_MILLIS = 5_000;
+    /** A request to the handler that blocks until {@link #release}. */
+    private static final String BLOCK = "GET /block HTTP/1.1\r\nHost: x\r\n\r\n";
     private static final ServerLimits DEFAULTS = new ServerLimits(ServerLimits.MAX_HEAD_BYTES, 200, 20_000, 30_000,
             4096, true);
 
@@ -64,9 +67,8 @@ class EventLoopTest {
     void blockingHandlerHoldsUpOnlyItsConnection(int loops) throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         start(DEFAULTS, loops, entered);
-        RawHttp blocked = client();
-        blocked.send("GET /block HTTP/1.1\r\nHost: x\r\n\r\n");
-        assertTrue(entered.await(WAIT_SECONDS, TimeUnit.SECONDS), "the blocking handler did not start");
+        RawHttp blocked = sendBlocking();
+        awaitStarted(entered);
 
         RawHttp other = besideClient();
         assertEquals("fast", other.request("GET", "/fast", "").body);
@@ -84,15 +86,10 @@ class EventLoopTest {
         CountDownLatch entered = new CountDownLatch(1);
         start(DEFAULTS, 1, entered);
         assertEquals("fast", client().request("GET", "/fast", "").body);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        while (!server.watchdog().sleeping() && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(1_000_000L);
-        }
-        assertTrue(server.watchdog().sleeping(), "the watchdog of an idle server did not go to sleep");
+        awaitCondition(() -> server.watchdog().sleeping(), "the watchdog of an idle server did not go to sleep");
 
-        RawHttp blocked = client();
-        blocked.send("GET /block HTTP/1.1\r\nHost: x\r\n\r\n");
-        assertTrue(entered.await(WAIT_SECONDS, TimeUnit.SECONDS));
+        RawHttp blocked = sendBlocking();
+        awaitStarted(entered);
         assertEquals("fast", besideClient().request("GET", "/fast", "").body);
         release.countDown();
         assertEquals("blocked", blocked.read(false).body);
@@ -106,11 +103,9 @@ class EventLoopTest {
         start(DEFAULTS, 1, entered);
         List<RawHttp> blocked = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            RawHttp client = client();
-            client.send("GET /block HTTP/1.1\r\nHost: x\r\n\r\n");
-            blocked.add(client);
+            blocked.add(sendBlocking());
         }
-        assertTrue(entered.await(WAIT_SECONDS, TimeUnit.SECONDS), "not every blocking handler started");
+        awaitStarted(entered);
         assertEquals("fast", besideClient().request("GET", "/fast", "").body);
         release.countDown();
         for (RawHttp client : blocked) {
@@ -125,8 +120,8 @@ class EventLoopTest {
         CountDownLatch entered = new CountDownLatch(1);
         start(DEFAULTS, 1, entered);
         RawHttp client = client();
-        client.send("GET /block HTTP/1.1\r\nHost: x\r\n\r\nGET /fast HTTP/1.1\r\nHost: x\r\n\r\n");
-        assertTrue(entered.await(WAIT_SECONDS, TimeUnit.SECONDS));
+        client.send(BLOCK + "GET /fast HTTP/1.1\r\nHost: x\r\n\r\n");
+        awaitStarted(entered);
         assertEquals("fast", besideClient().request("GET", "/fast", "").body);
         release.countDown();
         assertEquals("blocked", client.read(false).body);
@@ -180,11 +175,7 @@ class EventLoopTest {
         } finally {
             pool.shutdownNow();
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        while (server.openConnections() > 0 && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(1_000_000L);
-        }
-        assertEquals(0, server.openConnections(), "connections left after every client closed");
+        awaitCondition(() -> server.openConnections() == 0, "connections left after every client closed");
     }
 
     /** A head that arrives in two pieces is answered once it is whole, not before. */
@@ -255,6 +246,27 @@ class EventLoopTest {
         RawHttp client = new RawHttp(port);
         clients.add(client);
         return client;
+    }
+
+    /** Sends a request whose handler blocks until {@link #release}; returns its client. */
+    private RawHttp sendBlocking() throws IOException {
+        RawHttp client = client();
+        client.send(BLOCK);
+        return client;
+    }
+
+    /** Waits, bounded, until the blocking handlers {@code entered} counts have all started. */
+    private static void awaitStarted(CountDownLatch entered) throws InterruptedException {
+        assertTrue(entered.await(WAIT_SECONDS, TimeUnit.SECONDS), "not every blocking handler started");
+    }
+
+    /** Waits until {@code condition} holds, checking every millisecond, at most {@link #WAIT_SECONDS}. */
+    private static void awaitCondition(BooleanSupplier condition, String failure) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(1_000_000L);
+        }
+        assertTrue(condition.getAsBoolean(), failure);
     }
 
     /** A client whose reads fail after {@link #BESIDE_MILLIS}: before a blocked handler could have returned. */
