@@ -14,8 +14,8 @@ import java.nio.channels.SocketChannel;
 
 /**
  * The bytes of one connection, read and written as if blocking: {@link #read} waits up to a timeout, {@link #write}
- * until all is written. {@link #readNow} never waits; only a {@linkplain #nonBlocking non-blocking} wire (the one an
- * event loop serves) has it. {@link #close()} may be called from any thread and wakes a thread waiting on the wire.
+ * until all is written. {@link #readNow} never waits; only a non-blocking wire (the one an event loop serves) has
+ * it. {@link #close()} may be called from any thread and wakes a thread waiting on the wire.
  */
 abstract class Wire {
 
@@ -49,8 +49,6 @@ abstract class Wire {
     abstract void close();
 
     abstract boolean isClosed();
-
-    abstract boolean nonBlocking();
 
     /**
      * Registers a non-blocking wire's channel with {@code selector} for reads.
@@ -147,11 +145,6 @@ abstract class Wire {
         @Override
         boolean isClosed() {
             return socket.isClosed();
-        }
-
-        @Override
-        boolean nonBlocking() {
-            return false;
         }
 
         @Override
@@ -281,11 +274,6 @@ abstract class Wire {
         @Override
         boolean isClosed() {
             return closed || !channel.isOpen();
-        }
-
-        @Override
-        boolean nonBlocking() {
-            return true;
         }
 
         @Override
