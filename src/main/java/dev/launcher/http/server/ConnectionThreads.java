@@ -66,12 +66,8 @@ final class ConnectionThreads {
      * handler; an idle thread is kept 30 s.
      */
     static ExecutorService loopThreads(int port) {
-        AtomicInteger count = new AtomicInteger();
-        return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), task -> {
-            Thread thread = new Thread(task, "http-loop-" + port + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        // handlers run on these: the JVM's default stack size
+        return elasticPool("http-loop-" + port + "-", 0);
     }
 
     /** True if {@link #create} makes virtual threads. */
@@ -89,9 +85,14 @@ final class ConnectionThreads {
     }
 
     private static ExecutorService platformPool() {
+        return elasticPool("http-", STACK_BYTES);
+    }
+
+    /** {@return daemon threads named {@code prefix} + a count, made as needed, each kept 30 s when idle} */
+    private static ExecutorService elasticPool(String prefix, long stackBytes) {
         AtomicInteger count = new AtomicInteger();
         return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), task -> {
-            Thread thread = new Thread(null, task, "http-" + count.incrementAndGet(), STACK_BYTES);
+            Thread thread = new Thread(null, task, prefix + count.incrementAndGet(), stackBytes);
             thread.setDaemon(true);
             return thread;
         });
