@@ -20,6 +20,14 @@ public interface ServiceContext {
      */
     void started();
 
+    /**
+     * {@return true from the moment a stop is triggered — before the group stops being {@linkplain #isGroupReady()
+     * ready}, and before any drain delay — never going back to false} A member that serves clients uses it to
+     * wind down what it hands out while it still serves (an HTTP server answers {@code Connection: close} from
+     * then on), without stopping. Cheap (a volatile read): fit for a check per request.
+     */
+    boolean isStopTriggered();
+
     /** {@return true once the group has asked its members to stop (after any drain delay). Never goes back to false} */
     boolean isStopRequested();
 

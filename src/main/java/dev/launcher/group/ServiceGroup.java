@@ -87,6 +87,8 @@ public final class ServiceGroup {
     // guarded by lock
     private State state = State.NEW;
     private StopCause cause;
+    /** Set with {@code cause}, under the lock; read without it ({@link ServiceContext#isStopTriggered()}). */
+    private volatile boolean triggered;
     private long runStartedAt;
     private long triggeredAt;
     private Instant triggeredInstant;
@@ -335,6 +337,7 @@ public final class ServiceGroup {
                 return false;
             }
             cause = newCause;
+            triggered = true;
             triggeredAt = System.nanoTime();
             triggeredInstant = Instant.now();
             deadline = triggeredAt + shutdownTimeout.toNanos();
@@ -573,6 +576,11 @@ public final class ServiceGroup {
                 Duration startTime = Duration.ofNanos(System.nanoTime() - runStartedAt);
                 notifyListener(() -> listener.ready(startTime));
             }
+        }
+
+        @Override
+        public boolean isStopTriggered() {
+            return triggered;
         }
 
         @Override

@@ -24,7 +24,9 @@ import java.util.function.Consumer;
  * <ol>
  *   <li>Binds its address (a failure ends the member with a {@link ListenException} naming the address), starts
  *       the server, reports the bound address to the {@code onListening} callback, then reports itself started.</li>
- *   <li>Serves until the group asks it to stop.</li>
+ *   <li>Serves until the group asks it to stop. From the moment a stop is {@linkplain
+ *       ServiceContext#isStopTriggered() triggered} (through any drain delay), every response says
+ *       {@code Connection: close} and its connection closes after it.</li>
  *   <li>Graceful stop, in three phases: it stops accepting connections; exchanges in flight finish, their
  *       responses (and any response sent from now on) saying {@code Connection: close}, and a request arriving
  *       meanwhile on an idle keep-alive connection is still served; once none is in flight and none has begun for
@@ -107,6 +109,8 @@ public final class HttpService implements Service {
     public void run(ServiceContext context) throws Exception {
         LauncherHttpServer server = bind();
         server.createContext("/", tracker.wrap(new Router(routes)));
+        // from the stop trigger on (through any drain delay), every response closes its connection
+        server.setKeepAliveCondition(() -> !context.isStopTriggered());
         try {
             server.start();
             onListening.accept(server.getAddress());

@@ -558,6 +558,30 @@ class ServiceGroupTest {
         assertFalse(group.awaitReady(Duration.ofMinutes(5)), "after termination");
     }
 
+    /**
+     * A member sees the trigger at once — isStopTriggered turns true with the readiness change, before the drain
+     * delay ends — while isStopRequested waits for the delay.
+     */
+    @Test
+    void stopTriggeredIsVisibleBeforeTheStopRequest() throws Exception {
+        CompletableFuture<ServiceContext> context = new CompletableFuture<>();
+        ServiceGroup group = ServiceGroup.builder().drainDelay(Duration.ofSeconds(1)).add("m", ctx -> {
+            context.complete(ctx);
+            ctx.started();
+            ctx.awaitStop();
+        }).build();
+        Running running = start(group);
+        running.awaitReady();
+        ServiceContext member = get(context, "context");
+        assertFalse(member.isStopTriggered());
+        group.requestStop(SIGTERM);
+        assertFalse(group.isReady());
+        assertTrue(member.isStopTriggered());
+        assertFalse(member.isStopRequested(), "the drain delay has not passed");
+        assertTrue(member.awaitStop(Duration.ofSeconds(10)), "asked to stop once the delay passed");
+        running.outcome();
+    }
+
     /** Readiness ends the moment a stop is triggered. */
     @Test
     void readinessEndsWhenStopTriggered() throws Exception {

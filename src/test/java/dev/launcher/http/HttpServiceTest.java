@@ -38,6 +38,11 @@ class HttpServiceTest {
 
     /** Starts a group with an HTTP member serving /, /slow (held until released), /boom (throws). */
     private void start(Duration timeout) throws Exception {
+        start(timeout, Duration.ZERO);
+    }
+
+    /** As {@link #start(Duration)}, with a drain delay for requested stops. */
+    private void start(Duration timeout, Duration drainDelay) throws Exception {
         CompletableFuture<InetSocketAddress> bound = new CompletableFuture<>();
         HttpService http = HttpService.builder("127.0.0.1", 0)
                 .route("/", exchange -> Responses.send(exchange, 200, Responses.TEXT, "hello\n"))
@@ -55,8 +60,8 @@ class HttpServiceTest {
                 })
                 .onListening(bound::complete)
                 .build();
-        group = ServiceGroup.builder().shutdownTimeout(timeout).interruptGrace(Duration.ofMillis(500))
-                .add("http", http).build();
+        group = ServiceGroup.builder().shutdownTimeout(timeout).drainDelay(drainDelay)
+                .interruptGrace(Duration.ofMillis(500)).add("http", http).build();
         outcome = CompletableFuture.supplyAsync(group::run);
         port = bound.get(10, TimeUnit.SECONDS).getPort();
         assertTrue(group.awaitReady(Duration.ofSeconds(10)));
@@ -110,6 +115,32 @@ class HttpServiceTest {
             RawHttp.Response response = http.request("GET", "/", "Connection: close\r\n");
             assertEquals("close", response.header("Connection"));
             assertTrue(http.isClosedByServer());
+        }
+    }
+
+    /**
+     * From the stop trigger on — through the drain delay, while the server still serves — every response says
+     * {@code Connection: close} and its connection closes: on a keep-alive connection opened before the trigger
+     * and on a new one.
+     */
+    @Test
+    void responsesCloseTheirConnectionFromTheStopTrigger() throws Exception {
+        start(Duration.ofSeconds(10), Duration.ofSeconds(5));
+        try (RawHttp before = new RawHttp(port)) {
+            RawHttp.Response kept = before.request("GET", "/", "");
+            assertEquals(200, kept.status);
+            assertNull(kept.header("Connection"), "keep-alive before the trigger");
+            assertTrue(group.requestStop(StopCause.requested("test")));
+            RawHttp.Response afterTrigger = before.request("GET", "/", "");
+            assertEquals(200, afterTrigger.status, "still served during the drain delay");
+            assertEquals("close", afterTrigger.header("Connection"));
+            assertTrue(before.isClosedByServer());
+        }
+        try (RawHttp fresh = new RawHttp(port)) {
+            RawHttp.Response response = fresh.request("GET", "/", "");
+            assertEquals(200, response.status);
+            assertEquals("close", response.header("Connection"));
+            assertTrue(fresh.isClosedByServer());
         }
     }
 

@@ -441,9 +441,9 @@ final class Connection implements Runnable {
         return output;
     }
 
-    /** {@return true if responses must say {@code Connection: close}: the server is stopping} */
+    /** {@return true if responses must say {@code Connection: close}: the server is stopping or winding down} */
     boolean closing() {
-        return server.isStopping();
+        return server.closesAfterResponses();
     }
 
     InetSocketAddress remoteAddress() {

@@ -84,6 +84,8 @@ public final class LauncherHttpServer extends HttpServer {
     private volatile boolean stopping;
     private final AtomicBoolean listenerClosing = new AtomicBoolean();
     private volatile boolean closingIdle;
+    /** While false, every response says {@code Connection: close}; consulted once per response. */
+    private volatile java.util.function.BooleanSupplier keepAlive = () -> true;
 
     /** How many event loops serve connections; 0 for a thread per connection. */
     private final int loopCount;
@@ -407,6 +409,22 @@ public final class LauncherHttpServer extends HttpServer {
     /** {@return true once {@link #stopAccepting()} was called} */
     boolean isStopping() {
         return stopping;
+    }
+
+    /**
+     * Sets when connections may be kept alive (Go's {@code SetKeepAlivesEnabled}): the condition is consulted once
+     * per response, and while it is false — or once the server stops — the response says {@code Connection: close}
+     * and its connection closes after it. Idle connections stay open and are served (once) meanwhile. Any thread.
+     *
+     * @param keepAlive true while connections may be kept; must be cheap (it runs once per response)
+     */
+    public void setKeepAliveCondition(java.util.function.BooleanSupplier keepAlive) {
+        this.keepAlive = Objects.requireNonNull(keepAlive, "keepAlive");
+    }
+
+    /** {@return true if responses must say {@code Connection: close}} */
+    boolean closesAfterResponses() {
+        return stopping || !keepAlive.getAsBoolean();
     }
 
     /**
