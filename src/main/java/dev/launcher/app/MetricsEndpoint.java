@@ -17,18 +17,31 @@ final class MetricsEndpoint implements HttpHandler {
 
     static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
     private static final String[] CLASSES = {"none", "1xx", "2xx", "3xx", "4xx", "5xx"};
+    private static final String[] BUCKET_LABELS = bucketLabels();
+    private static final String INFO = "launcher_info{version=\"" + Exposition.escape(Launcher.version())
+            + "\",java=\"" + Exposition.escape(Runtime.version().toString()) + "\"}";
 
     private final Supplier<ServiceGroup> group;
     private final HttpMetrics http;
     private final ExchangeTracker exchanges;
     private final Worker worker;
     private final long startNanos = System.nanoTime();
+    private final ProcessMetrics process = new ProcessMetrics();
+    private final JvmMetrics jvm = new JvmMetrics();
 
     MetricsEndpoint(Supplier<ServiceGroup> group, HttpMetrics http, ExchangeTracker exchanges, Worker worker) {
         this.group = group;
         this.http = http;
         this.exchanges = exchanges;
         this.worker = worker;
+    }
+
+    private static String[] bucketLabels() {
+        String[] labels = new String[HttpMetrics.BUCKETS.length];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = Double.toString(HttpMetrics.BUCKETS[i]);
+        }
+        return labels;
     }
 
     @Override
@@ -39,61 +52,43 @@ final class MetricsEndpoint implements HttpHandler {
         }
     }
 
-    /** The whole exposition, one family after another. */
+    /** The whole exposition, one family after another: the launcher's own, then the process's and the JVM's. */
     String render() {
-        StringBuilder out = new StringBuilder(2048);
-        family(out, "launcher_http_requests_total", "counter");
+        Exposition out = new Exposition();
+        out.family("launcher_http_requests_total", "counter");
         for (int i = 1; i < CLASSES.length; i++) {
-            sample(out, "launcher_http_requests_total{code=\"" + CLASSES[i] + "\"}", http.requests(i));
+            out.sample("launcher_http_requests_total", "code", CLASSES[i], http.requests(i));
         }
-        sample(out, "launcher_http_requests_total{code=\"" + CLASSES[0] + "\"}", http.requests(0));
-        family(out, "launcher_http_requests_in_flight", "gauge");
-        sample(out, "launcher_http_requests_in_flight", exchanges.inFlight());
-        family(out, "launcher_http_request_duration_seconds", "histogram");
+        out.sample("launcher_http_requests_total", "code", CLASSES[0], http.requests(0));
+        out.family("launcher_http_requests_in_flight", "gauge");
+        out.sample("launcher_http_requests_in_flight", exchanges.inFlight());
+        out.family("launcher_http_request_duration_seconds", "histogram");
         for (int i = 0; i < HttpMetrics.BUCKETS.length; i++) {
-            sample(out, "launcher_http_request_duration_seconds_bucket{le=\"" + HttpMetrics.BUCKETS[i] + "\"}",
+            out.sample("launcher_http_request_duration_seconds_bucket", "le", BUCKET_LABELS[i],
                     http.cumulativeBucket(i));
         }
         long count = http.count();
-        sample(out, "launcher_http_request_duration_seconds_bucket{le=\"+Inf\"}", count);
-        sample(out, "launcher_http_request_duration_seconds_sum", http.sumSeconds());
-        sample(out, "launcher_http_request_duration_seconds_count", count);
-        family(out, "launcher_worker_jobs_total", "counter");
-        sample(out, "launcher_worker_jobs_total", worker.jobsRun());
-        family(out, "launcher_worker_job_failures_total", "counter");
-        sample(out, "launcher_worker_job_failures_total", worker.jobsFailed());
-        family(out, "launcher_worker_last_job_duration_seconds", "gauge");
-        sample(out, "launcher_worker_last_job_duration_seconds",
+        out.sample("launcher_http_request_duration_seconds_bucket", "le", "+Inf", count);
+        out.sample("launcher_http_request_duration_seconds_sum", http.sumSeconds());
+        out.sample("launcher_http_request_duration_seconds_count", count);
+        out.family("launcher_worker_jobs_total", "counter");
+        out.sample("launcher_worker_jobs_total", worker.jobsRun());
+        out.family("launcher_worker_job_failures_total", "counter");
+        out.sample("launcher_worker_job_failures_total", worker.jobsFailed());
+        out.family("launcher_worker_last_job_duration_seconds", "gauge");
+        out.sample("launcher_worker_last_job_duration_seconds",
                 worker.lastJobDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN));
         ServiceGroup running = group.get();
-        family(out, "launcher_ready", "gauge");
-        sample(out, "launcher_ready", running.isReady() ? 1 : 0);
-        family(out, "launcher_stopping", "gauge");
-        sample(out, "launcher_stopping", running.cause().isPresent() ? 1 : 0);
-        family(out, "launcher_uptime_seconds", "gauge");
-        sample(out, "launcher_uptime_seconds", Duration.ofNanos(System.nanoTime() - startNanos).toMillis() / 1e3);
-        family(out, "launcher_info", "gauge");
-        sample(out, "launcher_info{version=\"" + escape(Launcher.version()) + "\",java=\""
-                + escape(Runtime.version().toString()) + "\"}", 1);
-        return out.toString();
-    }
-
-    private static void family(StringBuilder out, String name, String type) {
-        out.append("# HELP ").append(name).append(' ').append(Messages.get("metrics.help." + name)).append('\n');
-        out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
-    }
-
-    private static void sample(StringBuilder out, String series, long value) {
-        out.append(series).append(' ').append(value).append('\n');
-    }
-
-    private static void sample(StringBuilder out, String series, double value) {
-        String text = Double.isNaN(value) ? "NaN" : Double.toString(value);
-        out.append(series).append(' ').append(text).append('\n');
-    }
-
-    /** A label value with backslash, quote and line feed escaped. */
-    private static String escape(String value) {
-        return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+        out.family("launcher_ready", "gauge");
+        out.sample("launcher_ready", running.isReady() ? 1 : 0);
+        out.family("launcher_stopping", "gauge");
+        out.sample("launcher_stopping", running.cause().isPresent() ? 1 : 0);
+        out.family("launcher_uptime_seconds", "gauge");
+        out.sample("launcher_uptime_seconds", Duration.ofNanos(System.nanoTime() - startNanos).toMillis() / 1e3);
+        out.family("launcher_info", "gauge");
+        out.sample(INFO, 1);
+        process.writeTo(out);
+        jvm.writeTo(out);
+        return out.text();
     }
 }

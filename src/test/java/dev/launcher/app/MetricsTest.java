@@ -3,6 +3,7 @@ package dev.launcher.app;
 import dev.launcher.testing.RawHttp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,8 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +23,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -32,6 +37,14 @@ class MetricsTest {
     private static final Pattern SAMPLE = Pattern.compile(
             "([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(?:[a-zA-Z_][a-zA-Z0-9_]*=\"(?:[^\"\\\\\\n]|\\\\[\\\\\"n])*\",?)*\\})?"
             + " ([-+]?(?:[0-9]*\\.?[0-9]+(?:[eE][-+]?[0-9]+)?|NaN|Inf))( -?[0-9]+)?");
+
+    /** The standard series every scrape has on Linux (client_java's names). */
+    private static final List<String> STANDARD = List.of("process_cpu_seconds_total", "process_start_time_seconds",
+            "process_open_fds", "process_max_fds", "process_virtual_memory_bytes", "process_resident_memory_bytes",
+            "jvm_memory_used_bytes{area=\"heap\"}", "jvm_memory_used_bytes{area=\"nonheap\"}",
+            "jvm_memory_committed_bytes{area=\"heap\"}", "jvm_memory_committed_bytes{area=\"nonheap\"}",
+            "jvm_memory_max_bytes{area=\"heap\"}", "jvm_memory_max_bytes{area=\"nonheap\"}", "jvm_threads_current",
+            "jvm_threads_daemon", "jvm_threads_peak", "jvm_classes_currently_loaded");
 
     /** Every line is a HELP, a TYPE or a sample of a declared family; histograms are consistent. */
     @Test
@@ -59,36 +72,146 @@ class MetricsTest {
             assertTrue(samples.get("launcher_uptime_seconds") > 0);
             assertEquals(samples.get("launcher_http_request_duration_seconds_count"),
                     samples.get("launcher_http_request_duration_seconds_bucket{le=\"+Inf\"}"));
+            for (String series : STANDARD) {
+                assertTrue(samples.containsKey(series), "missing " + series + " in:\n" + response.body);
+            }
             promtool(response.body);
         }
         launcher.signal("SIGTERM");
         assertEquals(0, launcher.awaitExit());
     }
 
-    /** Parses the exposition strictly; returns every sample by its series. */
+    /** The process and JVM families hold together: memory, threads, collections and the runtime's own labels. */
+    @Test
+    void processAndJvmMetricsDescribeThisJvm() {
+        Map<String, Double> before = collect(new ProcessMetrics());
+        for (String area : List.of("heap", "nonheap")) {
+            double used = before.get("jvm_memory_used_bytes{area=\"" + area + "\"}");
+            double committed = before.get("jvm_memory_committed_bytes{area=\"" + area + "\"}");
+            double max = before.get("jvm_memory_max_bytes{area=\"" + area + "\"}");
+            assertTrue(used > 0 && used <= committed, area + ": used " + used + ", committed " + committed);
+            assertTrue(max == -1 || max >= committed, area + ": max " + max + ", committed " + committed);
+        }
+        double threads = before.get("jvm_threads_current");
+        assertTrue(threads >= 2 && before.get("jvm_threads_daemon") <= threads
+                && before.get("jvm_threads_peak") >= threads, before.toString());
+        assertTrue(before.get("jvm_classes_currently_loaded") > 500, before.toString());
+        assertTrue(before.get("process_resident_memory_bytes") > 1 << 20
+                && before.get("process_resident_memory_bytes") < before.get("process_virtual_memory_bytes"));
+        assertTrue(before.get("process_open_fds") > 2
+                && before.get("process_open_fds") <= before.get("process_max_fds"), before.toString());
+        assertEquals(1.0, before.get("jvm_info{version=\"" + System.getProperty("java.runtime.version")
+                + "\",vendor=\"" + System.getProperty("java.vm.vendor")
+                + "\",runtime=\"" + System.getProperty("java.runtime.name") + "\"}"), before.toString());
+
+        System.gc();
+        Map<String, Double> after = collect(new ProcessMetrics());
+        assertTrue(gcCount(after) > gcCount(before), "System.gc() not counted: " + before + " then " + after);
+        assertTrue(after.get("process_cpu_seconds_total") >= before.get("process_cpu_seconds_total"));
+        after.forEach((series, value) -> {
+            if (series.startsWith("jvm_gc_collection_seconds")) {
+                assertTrue(value >= 0 && value >= before.getOrDefault(series, 0.0), series + " " + value);
+            }
+        });
+    }
+
+    /** Collecting the process and JVM families takes well under a millisecond (median of 1000, after a warm-up). */
+    @Test
+    void collectingTakesWellUnderAMillisecond() {
+        ProcessMetrics process = new ProcessMetrics();
+        JvmMetrics jvm = new JvmMetrics();
+        int warmUp = 500;
+        long[] nanos = new long[1000];
+        for (int i = -warmUp; i < nanos.length; i++) {
+            long start = System.nanoTime();
+            Exposition out = new Exposition();
+            process.writeTo(out);
+            jvm.writeTo(out);
+            int length = out.text().length();
+            long took = System.nanoTime() - start;
+            assertTrue(length > 1000);
+            if (i >= 0) {
+                nanos[i] = took;
+            }
+        }
+        Arrays.sort(nanos);
+        long median = nanos[nanos.length / 2];
+        System.out.printf("process + JVM families: median %d us, p99 %d us over %d collections%n", median / 1000,
+                nanos[nanos.length * 99 / 100] / 1000, nanos.length);
+        // reading /proc/self/status alone takes microseconds: a faster "collection" would have skipped it
+        assertTrue(median > 1_000 && median < 1_000_000, "median " + median + " ns");
+    }
+
+    /** The memory lines of /proc/PID/status are read in kB; a missing or malformed line reads as -1. */
+    @Test
+    void statusLinesAreReadInKibibytes() {
+        String status = "Name:\tjava\nVmPeak:\t 9000000 kB\nVmSize:\t 8876544 kB\nVmRSS:\t   48236 kB\nThreads:\t12\n";
+        assertEquals(8876544, ProcessMetrics.kibibytes(status, "VmSize:"));
+        assertEquals(48236, ProcessMetrics.kibibytes(status, "VmRSS:"));
+        assertEquals(9000000, ProcessMetrics.kibibytes("VmPeak:\t 9000000 kB\n", "VmPeak:"));
+        assertEquals(-1, ProcessMetrics.kibibytes(status, "VmSwap:"));
+        assertEquals(-1, ProcessMetrics.kibibytes(status, "Threads:"));
+        assertEquals(-1, ProcessMetrics.kibibytes("VmRSS:\t 12 MB\n", "VmRSS:"));
+        assertEquals(-1, ProcessMetrics.kibibytes("", "VmRSS:"));
+    }
+
+    /** Where /proc cannot be read the memory families are left out, as client_java leaves them out. */
+    @Test
+    void withoutProcTheMemoryFamiliesAreLeftOut(@TempDir Path dir) {
+        Map<String, Double> samples = collect(new ProcessMetrics(dir.resolve("no-such-status")));
+        assertTrue(samples.containsKey("process_cpu_seconds_total") && samples.containsKey("jvm_threads_current"));
+        assertFalse(samples.containsKey("process_resident_memory_bytes"), samples.toString());
+        assertFalse(samples.containsKey("process_virtual_memory_bytes"), samples.toString());
+    }
+
+    private static Map<String, Double> collect(ProcessMetrics process) {
+        Exposition out = new Exposition();
+        process.writeTo(out);
+        new JvmMetrics().writeTo(out);
+        return parse(out.text());
+    }
+
+    private static double gcCount(Map<String, Double> samples) {
+        return samples.entrySet().stream().filter(e -> e.getKey().startsWith("jvm_gc_collection_seconds_count{gc="))
+                .mapToDouble(Map.Entry::getValue).sum();
+    }
+
+    /**
+     * Parses the exposition strictly and returns every sample by its series: each family is one block (HELP, TYPE,
+     * then its samples); {@code _bucket} only in a histogram, {@code _sum}/{@code _count} only in a histogram or
+     * summary; buckets cumulative; no series twice.
+     */
     static Map<String, Double> parse(String body) {
         assertTrue(body.endsWith("\n"), "exposition must end with a line feed");
         Map<String, String> types = new HashMap<>();
         Set<String> helped = new HashSet<>();
-        Map<String, Double> samples = new HashMap<>();
+        Map<String, Double> samples = new LinkedHashMap<>();
+        String current = null;
         String lastBucket = null;
         double lastBucketValue = -1;
         for (String line : body.split("\n")) {
             Matcher matcher;
             if ((matcher = HELP.matcher(line)).matches()) {
-                assertTrue(helped.add(matcher.group(1)), "HELP twice: " + line);
+                assertTrue(helped.add(matcher.group(1)), "HELP twice (or a family split in two): " + line);
+                current = matcher.group(1);
             } else if ((matcher = TYPE.matcher(line)).matches()) {
+                assertEquals(current, matcher.group(1), "TYPE not right after its HELP: " + line);
                 assertTrue(types.put(matcher.group(1), matcher.group(2)) == null, "TYPE twice: " + line);
             } else if ((matcher = SAMPLE.matcher(line)).matches()) {
                 String name = matcher.group(1);
                 String family = types.containsKey(name) ? name : name.replaceAll("_(bucket|sum|count)$", "");
                 assertTrue(types.containsKey(family), "sample before its TYPE: " + line);
+                assertEquals(current, family, "sample outside its family's block: " + line);
+                String type = types.get(family);
+                if (!family.equals(name)) {
+                    assertTrue(type.equals("histogram") || type.equals("summary") && !name.endsWith("_bucket"),
+                            "suffix not allowed in a " + type + ": " + line);
+                }
                 double value = matcher.group(3).equals("NaN") ? Double.NaN
                         : Double.parseDouble(matcher.group(3).replace("Inf", "Infinity"));
                 assertTrue(samples.put(name + (matcher.group(2) == null ? "" : matcher.group(2)), value) == null,
                         "series twice: " + line);
                 if (name.endsWith("_bucket")) {
-                    assertEquals("histogram", types.get(family), line);
                     if (family.equals(lastBucket)) {
                         assertTrue(value >= lastBucketValue, "buckets must be cumulative: " + line);
                     }

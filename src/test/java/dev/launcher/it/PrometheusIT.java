@@ -1,0 +1,285 @@
+package dev.launcher.it;
+
+import dev.launcher.testing.Json;
+import dev.launcher.testing.LauncherProcess;
+import dev.launcher.testing.LogLines;
+import dev.launcher.testing.RawHttp;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The standard process and JVM metrics of the real jar: what they say matches what /proc says of the process, and a
+ * real Prometheus server (Debian's {@code prometheus}) scrapes them every second and answers queries on them.
+ */
+@Timeout(120)
+class PrometheusIT {
+
+    private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][^ ]*) (\\S+)$", Pattern.MULTILINE);
+    private static final Duration SCRAPED = Duration.ofSeconds(30);
+    private static final Duration POLL = Duration.ofMillis(200);
+    private static final List<String> QUERIES = List.of("rate(process_cpu_seconds_total[5s])",
+            "jvm_memory_used_bytes{area=\"heap\"}",
+            "histogram_quantile(0.99, rate(launcher_http_request_duration_seconds_bucket[5s]))");
+
+    /** Open and maximum descriptors, resident memory, start and CPU time agree with /proc and the OS's view. */
+    @Test
+    void processMetricsDescribeTheRealProcess() throws Exception {
+        Instant spawned = Instant.now();
+        try (LauncherProcess launcher = LauncherProcess.start("--addr", "127.0.0.1:0")) {
+            int port = launcher.awaitPort();
+            launcher.err.await("ready:", LauncherProcess.START);
+            Instant ready = Instant.now();
+            long pid = launcher.process.pid();
+            Path proc = Paths.get("/proc", Long.toString(pid));
+            assumeTrue(Files.isReadable(proc.resolve("status")), "no /proc/PID/status here: not Linux");
+            try (RawHttp http = new RawHttp(port)) {
+                assertEquals(200, http.request("GET", "/metrics", "").status); // loads the management beans
+                long fdsBefore = count(proc.resolve("fd"));
+                Map<String, Double> metrics = samples(http.request("GET", "/metrics", "").body);
+                long fdsAfter = count(proc.resolve("fd"));
+                String status = Files.readString(proc.resolve("status"));
+                Duration cpu = ProcessHandle.of(pid).orElseThrow().info().totalCpuDuration().orElseThrow();
+
+                double fds = metrics.get("process_open_fds");
+                assertTrue(fds >= Math.min(fdsBefore, fdsAfter) - 1 && fds <= Math.max(fdsBefore, fdsAfter) + 1,
+                        "open fds " + fds + ", /proc/" + pid + "/fd had " + fdsBefore + " then " + fdsAfter);
+                assertEquals(softLimit(Files.readString(proc.resolve("limits")), "Max open files"),
+                        metrics.get("process_max_fds"));
+                double resident = metrics.get("process_resident_memory_bytes");
+                double residentNow = statusNumber(status, "VmRSS") * 1024.0;
+                assertTrue(resident > residentNow / 2 && resident < residentNow * 2,
+                        "resident " + resident + ", /proc says " + residentNow);
+                assertTrue(metrics.get("process_virtual_memory_bytes") > resident);
+                double start = metrics.get("process_start_time_seconds");
+                assertTrue(start >= spawned.toEpochMilli() / 1e3 - 0.001 && start <= ready.toEpochMilli() / 1e3,
+                        "start " + start + " not between " + spawned + " and " + ready);
+                double cpuSeconds = metrics.get("process_cpu_seconds_total");
+                assertTrue(cpuSeconds > 0 && cpuSeconds <= cpu.toNanos() / 1e9 + 0.02,
+                        "cpu " + cpuSeconds + " s, the OS says " + cpu + " a moment later");
+                assertTrue(metrics.get("jvm_threads_current") <= statusNumber(status, "Threads"),
+                        "jvm threads " + metrics.get("jvm_threads_current") + ", OS threads: " + status);
+                System.out.printf("pid %d: %.0f fds of %.0f, RSS %.1f MiB, CPU %.2f s%n", pid, fds,
+                        metrics.get("process_max_fds"), resident / (1 << 20), cpuSeconds);
+                scrapeTimes(http);
+            }
+            launcher.signal("TERM");
+            assertEquals(0, launcher.awaitExit(Duration.ofSeconds(15)));
+        }
+    }
+
+    /**
+     * A real Prometheus scraping the jar every second sees the target up and answers the queries dashboards use on
+     * the standard metrics and on the request-duration histogram with numbers.
+     */
+    @Test
+    void aRealPrometheusScrapesTheJar(@TempDir Path dir) throws Exception {
+        Path prometheus = binary("prometheus");
+        try (LauncherProcess launcher = LauncherProcess.start("--addr", "127.0.0.1:0")) {
+            int port = launcher.awaitPort();
+            int apiPort = freePort();
+            Path config = dir.resolve("prometheus.yml");
+            Files.writeString(config, String.join("\n",
+                    "global:",
+                    "  scrape_interval: 1s",
+                    "  scrape_timeout: 1s",
+                    "  evaluation_interval: 1s",
+                    "scrape_configs:",
+                    "  - job_name: launcher",
+                    "    static_configs:",
+                    "      - targets: ['127.0.0.1:" + port + "']",
+                    ""));
+            Process server = new ProcessBuilder(prometheus.toString(), "--config.file=" + config,
+                    "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + apiPort)
+                    .directory(dir.toFile()).redirectErrorStream(true).start();
+            LogLines log = LogLines.reading(server.getInputStream(), "prometheus-" + server.pid());
+            try {
+                log.await("Server is ready to receive web requests", Duration.ofSeconds(30));
+                Api api = new Api(apiPort);
+                long deadline = System.nanoTime() + SCRAPED.toNanos();
+                Map<String, Double> answers = new HashMap<>();
+                String health = "";
+                try (RawHttp http = new RawHttp(port)) {
+                    while (true) {
+                        // requests between the scrapes: the histogram's rate is defined, not NaN
+                        for (int i = 0; i < 5; i++) {
+                            assertEquals(200, http.request("GET", "/", "").status);
+                        }
+                        health = api.targetHealth(port);
+                        for (String query : QUERIES) {
+                            api.value(query).ifPresent(value -> answers.put(query, value));
+                        }
+                        if (health.equals("up") && answers.size() == QUERIES.size()) {
+                            break;
+                        }
+                        assertTrue(server.isAlive(), "prometheus exited:\n" + log.text());
+                        assertTrue(System.nanoTime() < deadline, "after " + SCRAPED + ": target " + health
+                                + ", numbers for " + answers + "; prometheus log:\n" + log.text());
+                        server.waitFor(POLL.toMillis(), TimeUnit.MILLISECONDS);
+                    }
+                }
+                double cpu = answers.get(QUERIES.get(0));
+                assertTrue(cpu >= 0 && cpu <= Runtime.getRuntime().availableProcessors() * 1.5, "cpu rate " + cpu);
+                assertTrue(answers.get(QUERIES.get(1)) > 0, answers.toString());
+                double p99 = answers.get(QUERIES.get(2));
+                assertTrue(p99 > 0 && p99 <= 10, "p99 " + p99 + " s");
+                System.out.printf("prometheus: target up; %s%n", answers);
+            } finally {
+                stop(server);
+                log.awaitEnd(Duration.ofSeconds(5));
+            }
+            launcher.signal("TERM");
+            assertEquals(0, launcher.awaitExit(Duration.ofSeconds(15)));
+        }
+    }
+
+    /** Prometheus's HTTP API, asked over loopback. */
+    private static final class Api {
+        private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        private final String base;
+
+        Api(int port) {
+            this.base = "http://127.0.0.1:" + port + "/api/v1/";
+        }
+
+        /** The health of the scrape target on {@code port} ("up", "down", "unknown"), or "" while not listed. */
+        @SuppressWarnings("unchecked")
+        String targetHealth(int port) throws IOException, InterruptedException {
+            Map<String, Object> data = (Map<String, Object>) get("targets").get("data");
+            for (Object target : (List<Object>) data.get("activeTargets")) {
+                Map<String, Object> fields = (Map<String, Object>) target;
+                if (String.valueOf(fields.get("scrapeUrl")).equals("http://127.0.0.1:" + port + "/metrics")) {
+                    return String.valueOf(fields.get("health"));
+                }
+            }
+            return "";
+        }
+
+        /** The instant query's single value, if it is one finite number. */
+        @SuppressWarnings("unchecked")
+        Optional<Double> value(String query) throws IOException, InterruptedException {
+            Map<String, Object> data = (Map<String, Object>) get("query?query="
+                    + URLEncoder.encode(query, StandardCharsets.UTF_8)).get("data");
+            assertEquals("vector", data.get("resultType"), query);
+            List<Object> result = (List<Object>) data.get("result");
+            if (result.size() != 1) {
+                assertTrue(result.isEmpty(), query + " gave " + result);
+                return Optional.empty();
+            }
+            List<Object> pair = (List<Object>) ((Map<String, Object>) result.get(0)).get("value");
+            double value = Double.parseDouble(String.valueOf(pair.get(1)));
+            return Double.isFinite(value) ? Optional.of(value) : Optional.empty();
+        }
+
+        private Map<String, Object> get(String path) throws IOException, InterruptedException {
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(base + path))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode(), path + ": " + response.body());
+            Map<String, Object> body = Json.object(response.body());
+            assertEquals("success", body.get("status"), response.body());
+            return body;
+        }
+    }
+
+    /** Times 1000 scrapes over one keep-alive connection and prints the median; it stays under a millisecond. */
+    private static void scrapeTimes(RawHttp http) throws IOException {
+        long[] nanos = new long[1000];
+        for (int i = -200; i < nanos.length; i++) {
+            long start = System.nanoTime();
+            RawHttp.Response response = http.request("GET", "/metrics", "");
+            long took = System.nanoTime() - start;
+            assertEquals(200, response.status);
+            if (i >= 0) {
+                nanos[i] = took;
+            }
+        }
+        Arrays.sort(nanos);
+        long median = nanos[nanos.length / 2];
+        System.out.printf("GET /metrics of the jar: median %d us, p99 %d us over %d scrapes%n", median / 1000,
+                nanos[nanos.length * 99 / 100] / 1000, nanos.length);
+        assertTrue(median > 10_000 && median < 1_000_000, "median " + median + " ns");
+    }
+
+    /** The binary on PATH (or in /usr/bin); skips the test when it is not installed. */
+    private static Path binary(String name) {
+        Path found = Stream.concat(Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)),
+                        Stream.of("/usr/bin"))
+                .filter(entry -> !entry.isEmpty()).map(entry -> Paths.get(entry, name))
+                .filter(Files::isExecutable).findFirst().orElse(null);
+        assumeTrue(found != null, name + " is not installed (Debian package prometheus): no real server to check");
+        return found;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** SIGTERM to the server's pid, then SIGKILL if it has not exited within 10 s. */
+    private static void stop(Process server) throws InterruptedException {
+        server.destroy();
+        if (!server.waitFor(10, TimeUnit.SECONDS)) {
+            server.destroyForcibly();
+            server.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static Map<String, Double> samples(String exposition) {
+        Map<String, Double> samples = new HashMap<>();
+        Matcher matcher = SAMPLE.matcher(exposition);
+        while (matcher.find()) {
+            samples.put(matcher.group(1), Double.parseDouble(matcher.group(2).replace("Inf", "Infinity")));
+        }
+        return samples;
+    }
+
+    private static long count(Path dir) throws IOException {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.count();
+        }
+    }
+
+    /** The number after {@code field:} in a /proc/PID/status text (kB for the Vm lines). */
+    private static long statusNumber(String status, String field) {
+        Matcher matcher = Pattern.compile("^" + field + ":\\s+(\\d+)", Pattern.MULTILINE).matcher(status);
+        assertTrue(matcher.find(), field + " in " + status);
+        return Long.parseLong(matcher.group(1));
+    }
+
+    /** The soft limit of a /proc/PID/limits row, e.g. "Max open files  1024  4096  files". */
+    private static double softLimit(String limits, String row) {
+        Matcher matcher = Pattern.compile("^" + row + "\\s+(\\d+)", Pattern.MULTILINE).matcher(limits);
+        assertTrue(matcher.find(), row + " in " + limits);
+        return Double.parseDouble(matcher.group(1));
+    }
+}
