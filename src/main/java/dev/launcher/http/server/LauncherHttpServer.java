@@ -54,7 +54,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *       body; a request body the handler left unread is discarded if under 64 KiB, else the connection closes
  *       after the response.</li>
  *   <li>Requests go to the context with the longest matching path prefix, through its authenticator and filters;
- *       none matches: 404. A handler that throws before sending headers gets its client a 500.</li>
+ *       none matches: 404. A handler that throws before sending headers gets its client a 500 (a 400 if it
+ *       read a malformed chunked body: the connection then closes).</li>
  *   <li>A response is complete when its body stream or its exchange is closed; until then the connection waits,
  *       so a handler may complete it from another thread.</li>
  *   <li>Stop in phases: {@link #stopAccepting()}, {@link #closeIdleConnections()}, wait for
@@ -662,7 +663,13 @@ public final class LauncherHttpServer extends HttpServer {
         } catch (Throwable failure) {
             if (!exchange.headersSent()) {
                 try {
-                    sendPlain(exchange, 500, "internal server error\n");
+                    if (exchange.requestBody().malformed()) {
+                        // a refusal, as for a malformed head: the bytes after the body cannot be read as a request
+                        exchange.getResponseHeaders().set("Connection", "close");
+                        sendPlain(exchange, 400, "malformed request body\n");
+                    } else {
+                        sendPlain(exchange, 500, "internal server error\n");
+                    }
                     return;
                 } catch (IOException | RuntimeException ignored) {
                     // the client is gone

@@ -45,6 +45,11 @@ abstract class RequestBody extends InputStream {
     /** {@return true once the whole body has been read} */
     abstract boolean complete();
 
+    /** {@return true if a read found the body's framing malformed: the connection must close} */
+    boolean malformed() {
+        return false;
+    }
+
     /** Reads up to {@code length} bytes of the body; -1 at its end. */
     abstract int readBody(byte[] target, int offset, int length) throws IOException;
 
@@ -146,13 +151,32 @@ abstract class RequestBody extends InputStream {
         }
     }
 
-    /** A {@code Transfer-Encoding: chunked} body; chunk extensions and trailer fields are read and dropped. */
+    /**
+     * A request body whose framing is malformed (RFC 9112, 7.1): the body cannot be read on, and the connection
+     * must close, as the bytes after it cannot be told apart from the body.
+     */
+    static final class MalformedBodyException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        MalformedBodyException(String message) {
+            super("malformed chunked body: " + message);
+        }
+    }
+
+    /**
+     * A {@code Transfer-Encoding: chunked} body (RFC 9112, 7.1); chunk extensions and trailer fields are checked
+     * and dropped. Strict: a chunk line is {@code 1*HEXDIG *( ";" token [ "=" ( token / quoted-string ) ] )} with
+     * no whitespace and at most 16 digits, every line ends with CRLF, and trailer fields follow the header field
+     * grammar. A malformed body throws {@link MalformedBodyException}, and every read after it throws again.
+     */
     static final class ChunkedBody extends RequestBody {
         private static final int MAX_LINE = 4096;
         private static final int MAX_TRAILERS = 100;
+        private static final int MAX_SIZE_DIGITS = 16;
         private long chunkLeft;
         private boolean done;
         private boolean first = true;
+        private IOException failure;
 
         ChunkedBody(RequestInput input) {
             super(input);
@@ -164,18 +188,35 @@ abstract class RequestBody extends InputStream {
         }
 
         @Override
+        boolean malformed() {
+            return failure instanceof MalformedBodyException;
+        }
+
+        @Override
         int readBody(byte[] target, int offset, int length) throws IOException {
+            if (failure != null) {
+                throw failure;
+            }
+            try {
+                return readChunks(target, offset, length);
+            } catch (IOException e) {
+                failure = e;
+                throw e;
+            }
+        }
+
+        private int readChunks(byte[] target, int offset, int length) throws IOException {
             if (done) {
                 return -1;
             }
             if (chunkLeft == 0) {
-                if (!first) {
-                    expectLineEnd();
+                if (!first && !line().isEmpty()) {
+                    throw new MalformedBodyException("no CRLF after a chunk");
                 }
                 first = false;
                 chunkLeft = chunkSize(line());
                 if (chunkLeft == 0) {
-                    skipTrailers();
+                    readTrailers();
                     done = true;
                     return -1;
                 }
@@ -190,46 +231,70 @@ abstract class RequestBody extends InputStream {
 
         private String line() throws IOException {
             try {
-                String line = input.readLine(MAX_LINE);
+                String line = input.readLine(MAX_LINE, true);
                 if (line == null) {
                     throw new java.io.EOFException("connection closed inside a chunked body");
                 }
                 return line;
             } catch (HttpError e) {
-                throw new IOException("malformed chunked body: line too long");
+                throw new MalformedBodyException(e.status() == 431 ? "line too long" : e.getMessage());
             }
         }
 
-        private void expectLineEnd() throws IOException {
-            if (!line().isEmpty()) {
-                throw new IOException("malformed chunked body: no line end after a chunk");
-            }
-        }
-
-        private static long chunkSize(String line) throws IOException {
-            int end = line.indexOf(';');
-            String hex = (end < 0 ? line : line.substring(0, end)).trim();
-            if (hex.isEmpty() || hex.length() > 15) {
-                throw new IOException("malformed chunked body: bad chunk size");
-            }
+        /** Parses a chunk line: the size, then extensions, checked and dropped. */
+        static long chunkSize(String line) throws MalformedBodyException {
+            int n = line.length();
+            int i = 0;
             long size = 0;
-            for (int i = 0; i < hex.length(); i++) {
-                int digit = Character.digit(hex.charAt(i), 16);
-                if (digit < 0) {
-                    throw new IOException("malformed chunked body: bad chunk size");
+            int digit;
+            while (i < n && (digit = Character.digit(line.charAt(i), 16)) >= 0 && line.charAt(i) < 128) {
+                if (i == MAX_SIZE_DIGITS) {
+                    throw new MalformedBodyException("chunk size too large");
                 }
-                size = size * 16 + digit;
+                size = size << 4 | digit;
+                i++;
+            }
+            if (i == 0) {
+                throw new MalformedBodyException("bad chunk size");
+            }
+            if (size < 0) {
+                throw new MalformedBodyException("chunk size too large");
+            }
+            while (i < n) {
+                if (line.charAt(i) != ';') {
+                    throw new MalformedBodyException(i == n - 1 || line.indexOf(';', i) < 0
+                            ? "bad chunk size" : "bad chunk extension");
+                }
+                int nameEnd = RequestHead.tokenEnd(line, i + 1, n);
+                if (nameEnd == i + 1) {
+                    throw new MalformedBodyException("bad chunk extension");
+                }
+                i = nameEnd;
+                if (i < n && line.charAt(i) == '=') {
+                    int valueEnd = i + 1 < n && line.charAt(i + 1) == '"'
+                            ? RequestHead.quotedEnd(line, i + 1, n) : RequestHead.tokenEnd(line, i + 1, n);
+                    if (valueEnd <= i + 1) {
+                        throw new MalformedBodyException("bad chunk extension");
+                    }
+                    i = valueEnd;
+                }
             }
             return size;
         }
 
-        private void skipTrailers() throws IOException {
+        private void readTrailers() throws IOException {
             for (int i = 0; i <= MAX_TRAILERS; i++) {
-                if (line().isEmpty()) {
+                String line = line();
+                if (line.isEmpty()) {
                     return;
                 }
+                try {
+                    RequestHead.fieldColon(line);
+                } catch (HttpError e) {
+                    throw new MalformedBodyException("trailer field: " + e.getMessage());
+                }
             }
-            throw new IOException("malformed chunked body: too many trailer fields");
+            throw new MalformedBodyException("too many trailer fields");
         }
     }
 }

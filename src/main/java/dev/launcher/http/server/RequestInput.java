@@ -195,43 +195,73 @@ final class RequestInput extends InputStream {
     }
 
     /**
-     * Reads one line of a request head, without its line end (CRLF, or a bare LF).
+     * Reads one line, without its line end. A line ends with CRLF; unless {@code crlfOnly}, a bare LF ends it too
+     * (RFC 9112, 2.2). A CR anywhere but right before the LF is refused.
      *
-     * @param budget the most bytes the line may take, its line end included
+     * @param budget   the most bytes the line may take, its line end included
+     * @param crlfOnly true if only CRLF ends a line (chunked framing), false for a request head
      * @return the line as ISO-8859-1 text, or null at end of stream before any byte
-     * @throws HttpError 431 when the line does not end within {@code budget}
+     * @throws HttpError 431 when the line does not end within {@code budget}; 400 for a bare CR, or a bare LF when
+     *                   {@code crlfOnly}
      */
-    String readLine(int budget) throws IOException, HttpError {
+    String readLine(int budget, boolean crlfOnly) throws IOException, HttpError {
         StringBuilder longLine = null;
         int used = 0;
+        boolean pendingCr = false;
         while (true) {
             if (position == limit && fill() <= 0) {
                 if (used == 0) {
                     return null;
                 }
-                throw new java.io.EOFException("connection closed inside a request head");
+                throw new java.io.EOFException("connection closed inside a line");
+            }
+            if (pendingCr) {
+                // the CR ended the previous buffer: only an LF may follow it
+                if (buffer[position] != '\n') {
+                    throw new HttpError(400, "bare CR");
+                }
+                position++;
+                return longLine.toString();
             }
             int start = position;
             int end = start;
             int stop = Math.min(limit, start + (budget - used));
-            while (end < stop && buffer[end] != '\n') {
+            byte b = 0;
+            while (end < stop && (b = buffer[end]) != '\n' && b != '\r') {
                 end++;
             }
             if (end < stop) {
-                // found the LF
-                position = end + 1;
-                int textEnd = end > start && buffer[end - 1] == '\r' ? end - 1 : end;
-                String part = new String(buffer, start, textEnd - start, StandardCharsets.ISO_8859_1);
-                if (longLine == null) {
-                    return part;
+                int next;
+                if (b == '\n') {
+                    if (crlfOnly) {
+                        throw new HttpError(400, "bare LF");
+                    }
+                    next = end + 1;
+                } else if (end + 1 < limit) {
+                    if (buffer[end + 1] != '\n') {
+                        throw new HttpError(400, "bare CR");
+                    }
+                    if (end + 1 >= stop) {
+                        throw new HttpError(431, "request head too large");
+                    }
+                    next = end + 2;
+                } else {
+                    // a CR at the end of what has arrived: its LF comes with the next read
+                    if (used + end - start + 1 >= budget) {
+                        throw new HttpError(431, "request head too large");
+                    }
+                    if (longLine == null) {
+                        longLine = new StringBuilder(Math.max(64, 2 * (end - start)));
+                    }
+                    longLine.append(new String(buffer, start, end - start, StandardCharsets.ISO_8859_1));
+                    used += end - start + 1;
+                    position = end + 1;
+                    pendingCr = true;
+                    continue;
                 }
-                longLine.append(part);
-                int length = longLine.length();
-                if (textEnd == end && length > 0 && longLine.charAt(length - 1) == '\r') {
-                    // the CR ended the previous buffer
-                    longLine.setLength(length - 1);
-                }
-                return longLine.toString();
+                position = next;
+                String part = new String(buffer, start, end - start, StandardCharsets.ISO_8859_1);
+                return longLine == null ? part : longLine.append(part).toString();
             }
             used += end - start;
             if (used >= budget) {

@@ -1,0 +1,123 @@
+package dev.launcher.http.server;
+
+import com.sun.net.httpserver.HttpExchange;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every refusal of the vector table over TCP, through the real {@link LauncherHttpServer} on 127.0.0.1: the row's
+ * bytes and then a request for {@code /smuggled} in one write get exactly one response, with the row's status,
+ * then the connection closes; no handler ever completes reading a request, and {@code /smuggled} is never served.
+ */
+@Timeout(120)
+class SmugglingSocketTest {
+
+    private static final String SMUGGLED = "GET /smuggled HTTP/1.1\r\nHost: a\r\n\r\n";
+    private static final long CLOSE_WITHIN_NANOS = 3_000_000_000L;
+
+    private static LauncherHttpServer server;
+    /** What the handler served: a request whose body it read in full. */
+    private static final Queue<String> served = new ConcurrentLinkedQueue<>();
+
+    @BeforeAll
+    static void start() throws IOException {
+        server = LauncherHttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", SmugglingSocketTest::echo);
+        server.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.stop(0);
+    }
+
+    @BeforeEach
+    void clear() {
+        served.clear();
+    }
+
+    /** Reads the body (a malformed one throws, and the server answers), then answers its length. */
+    private static void echo(HttpExchange exchange) throws IOException {
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        served.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
+        byte[] answer = Integer.toString(body.length).getBytes(StandardCharsets.US_ASCII);
+        exchange.sendResponseHeaders(200, answer.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(answer);
+        }
+    }
+
+    static Stream<Arguments> refusals() throws IOException {
+        List<RequestVectorsTest.Vector> vectors = RequestVectorsTest.vectors();
+        return vectors.stream().filter(v -> v.expected().matches("\\d{3}")).map(Arguments::of);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("refusals")
+    void refusedAndClosed(RequestVectorsTest.Vector vector) throws IOException {
+        byte[] request = Escapes.unescape(vector.input());
+        byte[] smuggled = SMUGGLED.getBytes(StandardCharsets.ISO_8859_1);
+        byte[] all = new byte[request.length + smuggled.length];
+        System.arraycopy(request, 0, all, 0, request.length);
+        System.arraycopy(smuggled, 0, all, request.length, smuggled.length);
+        String received;
+        long started = System.nanoTime();
+        try (Socket socket = new Socket()) {
+            socket.connect(server.getAddress(), 5000);
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(all);
+            received = readToEnd(socket.getInputStream());
+        }
+        long took = System.nanoTime() - started;
+        assertTrue(took < CLOSE_WITHIN_NANOS, "closed after " + took / 1_000_000 + " ms");
+        assertTrue(received.startsWith("HTTP/1.1 " + vector.expected() + " "), received);
+        assertEquals(1, received.split("HTTP/1.1 ", -1).length - 1, "one response only: " + received);
+        assertTrue(received.contains("\r\nConnection: close\r\n"), received);
+        assertEquals(List.of(), List.copyOf(served), "no handler served a request");
+    }
+
+    /** The same bytes without a refusal are served, and so is the request after them: the test can fail. */
+    @Test
+    void wellFormedRequestsAreServedWithTheNextOne() throws IOException {
+        String request = "POST /a HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n";
+        try (Socket socket = new Socket()) {
+            socket.connect(server.getAddress(), 5000);
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write((request + SMUGGLED.replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n"))
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            String received = readToEnd(socket.getInputStream());
+            assertEquals(2, received.split("HTTP/1.1 200 ", -1).length - 1, received);
+        }
+        assertEquals(List.of("POST /a", "GET /smuggled"), List.copyOf(served));
+    }
+
+    private static String readToEnd(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[4096];
+        for (int n; (n = in.read(buffer)) >= 0; ) {
+            out.write(buffer, 0, n);
+        }
+        return out.toString(StandardCharsets.ISO_8859_1);
+    }
+}
