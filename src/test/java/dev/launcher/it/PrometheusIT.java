@@ -97,12 +97,16 @@ class PrometheusIT {
 
     /**
      * A real Prometheus scraping the jar every second sees the target up and answers the queries dashboards use on
-     * the standard metrics and on the request-duration histogram with numbers.
+     * the standard metrics and on the request-duration histogram with numbers; the sample alerting rules of
+     * docs/OPERATIONS.md evaluate, and those on a stop and an exit go pending when the launcher stops and exits.
      */
     @Test
     void aRealPrometheusScrapesTheJar(@TempDir Path dir) throws Exception {
         Path prometheus = binary("prometheus");
-        try (LauncherProcess launcher = LauncherProcess.start("--addr", "127.0.0.1:0")) {
+        String rules = sampleRules();
+        Files.writeString(dir.resolve("rules.yml"), rules);
+        try (LauncherProcess launcher = LauncherProcess.start("--addr", "127.0.0.1:0", "--drain-delay", "8s",
+                "--shutdown-timeout", "15s")) {
             int port = launcher.awaitPort();
             int apiPort = freePort();
             Path config = dir.resolve("prometheus.yml");
@@ -111,6 +115,7 @@ class PrometheusIT {
                     "  scrape_interval: 1s",
                     "  scrape_timeout: 1s",
                     "  evaluation_interval: 1s",
+                    "rule_files: ['rules.yml']",
                     "scrape_configs:",
                     "  - job_name: launcher",
                     "    static_configs:",
@@ -122,28 +127,19 @@ class PrometheusIT {
             LogLines log = LogLines.reading(server.getInputStream(), "prometheus-" + server.pid());
             try {
                 log.await("Server is ready to receive web requests", Duration.ofSeconds(30));
-                Api api = new Api(apiPort);
-                long deadline = System.nanoTime() + SCRAPED.toNanos();
+                Api api = new Api(apiPort, server, log);
                 Map<String, Double> answers = new HashMap<>();
-                String health = "";
                 try (RawHttp http = new RawHttp(port)) {
-                    while (true) {
+                    api.await("the target up and a number for each of " + QUERIES, () -> {
                         // requests between the scrapes: the histogram's rate is defined, not NaN
                         for (int i = 0; i < 5; i++) {
                             assertEquals(200, http.request("GET", "/", "").status);
                         }
-                        health = api.targetHealth(port);
                         for (String query : QUERIES) {
                             api.value(query).ifPresent(value -> answers.put(query, value));
                         }
-                        if (health.equals("up") && answers.size() == QUERIES.size()) {
-                            break;
-                        }
-                        assertTrue(server.isAlive(), "prometheus exited:\n" + log.text());
-                        assertTrue(System.nanoTime() < deadline, "after " + SCRAPED + ": target " + health
-                                + ", numbers for " + answers + "; prometheus log:\n" + log.text());
-                        server.waitFor(POLL.toMillis(), TimeUnit.MILLISECONDS);
-                    }
+                        return api.targetHealth(port).equals("up") && answers.size() == QUERIES.size();
+                    });
                 }
                 double cpu = answers.get(QUERIES.get(0));
                 assertTrue(cpu >= 0 && cpu <= Runtime.getRuntime().availableProcessors() * 1.5, "cpu rate " + cpu);
@@ -151,22 +147,87 @@ class PrometheusIT {
                 double p99 = answers.get(QUERIES.get(2));
                 assertTrue(p99 > 0 && p99 <= 10, "p99 " + p99 + " s");
                 System.out.printf("prometheus: target up; %s%n", answers);
+
+                long alerts = Pattern.compile("^ *- alert: ", Pattern.MULTILINE).matcher(rules).results().count();
+                api.await("all " + alerts + " sample rules evaluated", () -> api.rulesEvaluated() == alerts);
+                launcher.signal("TERM");
+                api.await("LauncherStuckStopping pending during the drain",
+                        () -> api.alertActive("LauncherStuckStopping"));
+                assertEquals(0, launcher.awaitExit(Duration.ofSeconds(30)));
+                api.await("LauncherDown pending after the exit", () -> api.alertActive("LauncherDown"));
             } finally {
                 stop(server);
                 log.awaitEnd(Duration.ofSeconds(5));
             }
-            launcher.signal("TERM");
-            assertEquals(0, launcher.awaitExit(Duration.ofSeconds(15)));
         }
+    }
+
+    /** The rules in the yaml block of docs/OPERATIONS.md's "Alerting with Prometheus" section. */
+    private static String sampleRules() throws IOException {
+        String operations = Files.readString(Paths.get("docs", "OPERATIONS.md"));
+        Matcher block = Pattern.compile("## Alerting with Prometheus\n.*?```yaml\n(.*?)```", Pattern.DOTALL)
+                .matcher(operations);
+        assertTrue(block.find(), "no yaml block under \"## Alerting with Prometheus\" in docs/OPERATIONS.md");
+        return block.group(1);
+    }
+
+    /** A condition polled against the server; may send requests of its own. */
+    private interface Condition {
+        boolean holds() throws Exception;
     }
 
     /** Prometheus's HTTP API, asked over loopback. */
     private static final class Api {
         private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         private final String base;
+        private final Process server;
+        private final LogLines log;
 
-        Api(int port) {
+        Api(int port, Process server, LogLines log) {
             this.base = "http://127.0.0.1:" + port + "/api/v1/";
+            this.server = server;
+            this.log = log;
+        }
+
+        /** Polls {@code condition} every 200 ms until it holds; fails after 30 s or if the server exits. */
+        void await(String what, Condition condition) throws Exception {
+            long start = System.nanoTime();
+            long deadline = start + SCRAPED.toNanos();
+            while (!condition.holds()) {
+                assertTrue(server.isAlive(), "prometheus exited:\n" + log.text());
+                assertTrue(System.nanoTime() < deadline, "no " + what + " within " + SCRAPED + "; prometheus log:\n"
+                        + log.text());
+                server.waitFor(POLL.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            System.out.printf("prometheus: %s after %d ms%n", what, (System.nanoTime() - start) / 1_000_000);
+        }
+
+        /** How many alerting rules have been evaluated without error; fails on one that reports an error. */
+        @SuppressWarnings("unchecked")
+        long rulesEvaluated() throws IOException, InterruptedException {
+            long ok = 0;
+            Map<String, Object> data = (Map<String, Object>) get("rules?type=alert").get("data");
+            for (Object group : (List<Object>) data.get("groups")) {
+                for (Object rule : (List<Object>) ((Map<String, Object>) group).get("rules")) {
+                    Map<String, Object> fields = (Map<String, Object>) rule;
+                    assertTrue(!"err".equals(fields.get("health")), "rule failed: " + fields);
+                    ok += "ok".equals(fields.get("health")) ? 1 : 0;
+                }
+            }
+            return ok;
+        }
+
+        /** Whether the alert is pending or firing now. */
+        @SuppressWarnings("unchecked")
+        boolean alertActive(String name) throws IOException, InterruptedException {
+            Map<String, Object> data = (Map<String, Object>) get("alerts").get("data");
+            for (Object alert : (List<Object>) data.get("alerts")) {
+                Map<String, Object> fields = (Map<String, Object>) alert;
+                if (name.equals(((Map<String, Object>) fields.get("labels")).get("alertname"))) {
+                    return List.of("pending", "firing").contains(String.valueOf(fields.get("state")));
+                }
+            }
+            return false;
         }
 
         /** The health of the scrape target on {@code port} ("up", "down", "unknown"), or "" while not listed. */
