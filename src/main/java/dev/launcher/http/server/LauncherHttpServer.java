@@ -73,6 +73,12 @@ public final class LauncherHttpServer extends HttpServer {
     private final Condition exchangeEnded = lock.newCondition();
     private ServerSocketChannel listener;
     private InetSocketAddress boundAddress;
+    /** True if the listener was {@linkplain #create(ServerSocketChannel) adopted}: the caller owns it. */
+    private boolean adopted;
+    /** The adopted listener's blocking mode, restored once the server has let go of it. */
+    private boolean adoptedBlocking;
+    /** The selector the accept thread waits on (thread per connection only). */
+    private volatile java.nio.channels.Selector acceptSelector;
     private Executor executor;
     private ExecutorService ownExecutor;
     private final List<EventLoop> loops = new ArrayList<>();
@@ -107,6 +113,44 @@ public final class LauncherHttpServer extends HttpServer {
     public static LauncherHttpServer create(InetSocketAddress address, int backlog) throws IOException {
         return create(address, backlog, ServerLimits.fromSystemProperties(),
                 ConnectionThreads.eventLoops() ? ConnectionThreads.loopCount() : 0);
+    }
+
+    /**
+     * {@return a server that serves on {@code listener}, an already bound listening socket (e.g. the one
+     * {@link System#inheritedChannel()} returns when systemd passes one), not yet started}
+     *
+     * <p>The server never closes an adopted listener: the caller owns it. When the server stops it stops accepting
+     * from it and lets go of it (every selector of the server releases it; its blocking mode is restored), but it
+     * neither accepts the connections the kernel has queued meanwhile nor closes the socket, so that they stay in
+     * its backlog for whoever accepts next (the next process that inherits it). In a process started by systemd
+     * with {@code StandardInput=socket}, the process's exit closes its own descriptor and systemd's copy keeps
+     * listening.
+     *
+     * @param listener a bound {@link ServerSocketChannel}, blocking or not
+     * @throws IOException if its address cannot be read
+     * @throws IllegalArgumentException if it is not bound
+     */
+    public static LauncherHttpServer create(ServerSocketChannel listener) throws IOException {
+        return create(listener, ServerLimits.fromSystemProperties(),
+                ConnectionThreads.eventLoops() ? ConnectionThreads.loopCount() : 0);
+    }
+
+    /** {@return a server on an adopted {@code listener}, as {@link #create(ServerSocketChannel)}} For tests. */
+    static LauncherHttpServer create(ServerSocketChannel listener, ServerLimits limits, int loops)
+            throws IOException {
+        Objects.requireNonNull(listener, "listener");
+        InetSocketAddress address = (InetSocketAddress) listener.getLocalAddress();
+        if (address == null || !listener.isOpen()) {
+            throw new IllegalArgumentException("not a bound listening socket: " + listener);
+        }
+        LauncherHttpServer server = new LauncherHttpServer(limits, loops);
+        synchronized (server) {
+            server.listener = listener;
+            server.boundAddress = address;
+            server.adopted = true;
+            server.adoptedBlocking = listener.isBlocking();
+        }
+        return server;
     }
 
     /**
@@ -208,6 +252,11 @@ public final class LauncherHttpServer extends HttpServer {
             ownExecutor = ConnectionThreads.create();
             executor = ownExecutor;
         }
+        try {
+            listener.configureBlocking(false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot set the listening socket non-blocking", e);
+        }
         acceptor = new Thread(this::acceptConnections, "http-accept-" + port);
         acceptor.setDaemon(true);
         acceptor.start();
@@ -296,7 +345,7 @@ public final class LauncherHttpServer extends HttpServer {
             SocketChannel channel;
             try {
                 channel = listener.accept();
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 return;
             }
             if (channel == null) {
@@ -308,6 +357,16 @@ public final class LauncherHttpServer extends HttpServer {
                 } catch (IOException ignored) {
                     // gone either way
                 }
+                continue;
+            }
+            if (loops.isEmpty()) {
+                try {
+                    channel.configureBlocking(true);
+                } catch (IOException e) {
+                    connectionPermits.release();
+                    continue;
+                }
+                serve(channel);
                 continue;
             }
             EventLoop target = leastLoaded(loops.get(0));
@@ -328,24 +387,32 @@ public final class LauncherHttpServer extends HttpServer {
         }
     };
 
+    /**
+     * The accept thread's loop (thread per connection): waits on a selector of its own for a connection, so that
+     * the stop wakes it without an interrupt (which would close the listening channel).
+     */
     private void acceptConnections() {
-        while (!stopping) {
-            SocketChannel channel;
-            try {
+        try (java.nio.channels.Selector selector = java.nio.channels.Selector.open()) {
+            listener.register(selector, java.nio.channels.SelectionKey.OP_ACCEPT);
+            acceptSelector = selector;
+            while (!stopping) {
                 connectionPermits.acquire();
-            } catch (InterruptedException e) {
-                return;
-            }
-            try {
-                channel = listener.accept();
-            } catch (IOException e) {
-                connectionPermits.release();
-                if (stopping || !listener.isOpen()) {
+                SocketChannel channel = null;
+                while (!stopping && (channel = listener.accept()) == null) {
+                    selector.select();
+                    selector.selectedKeys().clear();
+                }
+                if (channel == null) {
+                    connectionPermits.release();
                     return;
                 }
-                continue;
+                channel.configureBlocking(true);
+                serve(channel);
             }
-            serve(channel);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            // the listener closed, or the server stops
+        } finally {
+            acceptSelector = null;
         }
     }
 
@@ -431,7 +498,8 @@ public final class LauncherHttpServer extends HttpServer {
     /**
      * The stop's first phase: closes the listening socket, and returns once no connection can be accepted any more
      * (at most ~1 s). Connections the kernel had already completed are served (one request each) rather than
-     * reset. From now on responses say {@code Connection: close} and
+     * reset. An {@linkplain #create(ServerSocketChannel) adopted} listener is neither closed nor drained: the server
+     * only stops accepting from it, and what the kernel queued stays queued. From now on responses say {@code Connection: close} and
      * connections close after their exchange; an idle keep-alive connection stays open, so that a request its
      * client sent just now is still served (once), until {@link #closeIdleConnections()} or
      * {@link #closeConnections()}. Idempotent.
@@ -440,32 +508,53 @@ public final class LauncherHttpServer extends HttpServer {
         stopping = true;
         ServerSocketChannel socket = listener;
         if (socket != null && listenerClosing.compareAndSet(false, true)) {
+            // every selector lets go of the socket first: closed while a selector holds it, it would keep listening
+            // until that selector's next select, and connections completed meanwhile would be reset
             if (!loops.isEmpty()) {
-                // the loops let go of the socket first: closed while a selector holds it, it would keep listening
-                // until that selector's next select, and connections completed meanwhile would be reset
                 loops.forEach(EventLoop::stopWatchingListener);
                 for (EventLoop loop : loops) {
                     loop.awaitSelect(1000);
                 }
-                takeInBacklog();
             }
-            try {
-                socket.close();
-            } catch (IOException ignored) {
-                // closed either way
-            }
-        }
-        Thread thread = acceptor;
-        if (thread != null && thread != Thread.currentThread()) {
-            // the kernel keeps completing connections until the thread blocked in accept() has left it
-            thread.interrupt();
-            try {
-                thread.join(1000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            awaitAcceptThread();
+            if (adopted) {
+                // the caller's socket: what the kernel queued stays queued for whoever accepts next
+                try {
+                    socket.configureBlocking(adoptedBlocking);
+                } catch (IOException | RuntimeException ignored) {
+                    // a selector still holds it (a loop that did not select in time): it stays non-blocking
+                }
+            } else {
+                if (!socket.isBlocking()) {
+                    // started: the connections the kernel completed are served rather than reset
+                    takeInBacklog();
+                }
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // closed either way
+                }
             }
         }
         exchangeEnded();
+    }
+
+    /** Wakes the accept thread (thread per connection) and waits, at most ~1 s, until it has left its selector. */
+    private void awaitAcceptThread() {
+        Thread thread = acceptor;
+        if (thread == null || thread == Thread.currentThread()) {
+            return;
+        }
+        connectionPermits.release();
+        java.nio.channels.Selector selector = acceptSelector;
+        if (selector != null) {
+            selector.wakeup();
+        }
+        try {
+            thread.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

@@ -8,6 +8,8 @@ import com.sun.net.httpserver.HttpHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -27,6 +29,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,6 +78,9 @@ class LauncherHttpServerTest {
             .build();
     /** The longest any wait in a test may take before it fails. */
     private static final long WAIT_SECONDS = 15;
+
+    private static final ServerLimits DEFAULTS_FOR_ADOPTION =
+            new ServerLimits(ServerLimits.MAX_HEAD_BYTES, 200, 20_000, 30_000, 4096, true);
 
     private LauncherHttpServer server;
     private int port;
@@ -626,6 +634,55 @@ class LauncherHttpServerTest {
         start();
         assertEquals(address, server.getAddress());
         assertEquals(200, httpGet("/").statusCode());
+    }
+
+    /**
+     * A server on an adopted listening channel serves on it and, at its stop, leaves the connections the kernel
+     * queued in the channel's backlog, the channel open and blocking as it was: the test accepts one of them
+     * itself, a second server on the same channel serves another, with their requests intact.
+     */
+    @ParameterizedTest(name = "loops={0}")
+    @ValueSource(ints = {1, 0})
+    void adoptedListenerKeepsItsBacklogAtStop(int loops) throws Exception {
+        try (ServerSocketChannel channel = ServerSocketChannel.open()) {
+            channel.bind(new InetSocketAddress("127.0.0.1", 0), 50);
+            // one connection at a time: the others wait in the kernel's queue
+            ServerLimits limits = new ServerLimits(ServerLimits.MAX_HEAD_BYTES, 200, 20_000, 30_000, 1, true);
+            server = LauncherHttpServer.create(channel, limits, loops);
+            server.createContext("/", labelled("first"));
+            assertEquals(channel.getLocalAddress(), server.getAddress());
+            start();
+
+            try (RawClient served = new RawClient(); RawClient queuedForTest = new RawClient();
+                 RawClient queuedForNext = new RawClient()) {
+                assertEquals(200, served.get("/").status());
+                queuedForTest.send("/for-test");
+                queuedForNext.send("/for-next");
+                queuedForNext.assertNoDataWithin(200);
+
+                server.stop(0);
+                assertTrue(served.closedByServer(), "the served connection was not closed at the stop");
+                assertTrue(channel.isOpen(), "the adopted channel was closed");
+                assertTrue(channel.isBlocking(), "the adopted channel's blocking mode was not restored");
+
+                try (SocketChannel accepted = channel.accept()) {
+                    ByteBuffer request = ByteBuffer.allocate(64);
+                    accepted.read(request);
+                    String text = new String(request.array(), 0, request.position(), StandardCharsets.ISO_8859_1);
+                    assertTrue(text.startsWith("GET /for-test HTTP/1.1\r\n"), text);
+                }
+
+                server = LauncherHttpServer.create(channel, DEFAULTS_FOR_ADOPTION, loops);
+                server.createContext("/", labelled("next"));
+                server.start();
+                Response response = queuedForNext.read();
+                assertEquals(200, response.status());
+                assertEquals("next /", response.body());
+            }
+            server.stop(0);
+            server = null;
+            assertTrue(channel.isOpen(), "the adopted channel was closed");
+        }
     }
 
     /** create on a port a ServerSocket already listens on throws BindException. */
