@@ -30,6 +30,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -90,6 +91,32 @@ class PrometheusIT {
                 System.out.printf("pid %d: %.0f fds of %.0f, RSS %.1f MiB, CPU %.2f s%n", pid, fds,
                         metrics.get("process_max_fds"), resident / (1 << 20), cpuSeconds);
             }
+            launcher.signal("TERM");
+            assertEquals(0, launcher.awaitExit(Duration.ofSeconds(15)));
+        }
+    }
+
+    /**
+     * Start-up and the other endpoints never load the JDK's management classes; the first scrape does. (Class
+     * loading is logged to stderr, in order with the access log, so what the other requests loaded is all logged
+     * once the last of their access lines is.)
+     */
+    @Test
+    void onlyAScrapeLoadsTheManagementClasses() throws Exception {
+        List<String> command = List.of(LauncherProcess.java(), "-Xlog:class+load=info:stderr", "-jar",
+                LauncherProcess.jar().toString(), "--addr", "127.0.0.1:0", "--access-log");
+        try (LauncherProcess launcher = LauncherProcess.startCommand(Map.of(), command)) {
+            int port = launcher.awaitPort();
+            launcher.err.await("ready:", LauncherProcess.START);
+            for (String path : List.of("/", "/healthz", "/readyz", "/nope")) {
+                RawHttp.get(port, path);
+            }
+            launcher.err.await("access: .*\"GET /nope ", Duration.ofSeconds(10));
+            List<String> early = launcher.err.lines().stream().filter(line -> line.contains(" java.lang.management."))
+                    .collect(Collectors.toList());
+            assertTrue(early.isEmpty(), "management classes loaded before any scrape: " + early);
+            assertEquals(200, RawHttp.get(port, "/metrics").status);
+            launcher.err.await(" java\\.lang\\.management\\.ManagementFactory source:", Duration.ofSeconds(10));
             launcher.signal("TERM");
             assertEquals(0, launcher.awaitExit(Duration.ofSeconds(15)));
         }
