@@ -89,8 +89,9 @@ final class CommandLine {
         }
         Setting setting = new Setting(flags, env);
         String addr = setting.value("--addr", Options.DEFAULT_ADDR);
-        String host = host(setting.source("--addr"), addr);
-        int port = port(setting.source("--addr"), addr);
+        boolean inherit = addr.equals(Options.INHERIT_ADDR);
+        String host = inherit ? "" : host(setting.source("--addr"), addr);
+        int port = inherit ? 0 : port(setting.source("--addr"), addr);
         Duration timeout = setting.duration("--shutdown-timeout", Options.DEFAULT_SHUTDOWN_TIMEOUT);
         if (timeout.isZero() || timeout.isNegative()) {
             throw new UsageException("error.duration.not.positive", setting.source("--shutdown-timeout"),
@@ -121,7 +122,7 @@ final class CommandLine {
         if (!access.matches("true|false|1|0")) {
             throw new UsageException("error.bad.choice", setting.source("--access-log"), access, "true or false");
         }
-        return new CommandLine(Action.RUN, new Options(host, port, timeout, drain, interval, token,
+        return new CommandLine(Action.RUN, new Options(host, port, inherit, timeout, drain, interval, token,
                 format.equals("json") ? Log.Format.JSON : Log.Format.TEXT, access.equals("true") || access.equals("1")));
     }
 

@@ -116,7 +116,8 @@ public final class Launcher {
         AtomicReference<ServiceGroup> groupHolder = new AtomicReference<>();
         Endpoints endpoints = new Endpoints(groupHolder::get, options.shutdownToken());
         AtomicReference<MetricsEndpoint> metrics = new AtomicReference<>();
-        HttpService.Builder httpBuilder = HttpService.builder(options.host, options.port);
+        HttpService.Builder httpBuilder = options.inheritListener ? HttpService.inheritedBuilder()
+                : HttpService.builder(options.host, options.port);
         routes.forEach(httpBuilder::route);
         httpBuilder
                 .route("/", endpoints.root())

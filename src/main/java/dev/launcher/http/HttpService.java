@@ -9,6 +9,9 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.channels.Channel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,8 +25,10 @@ import java.util.function.Consumer;
  *
  * <h2>Life</h2>
  * <ol>
- *   <li>Binds its address (a failure ends the member with a {@link ListenException} naming the address), starts
- *       the server, reports the bound address to the {@code onListening} callback, then reports itself started.</li>
+ *   <li>Binds its address (a failure ends the member with a {@link ListenException} naming the address) — or,
+ *       {@linkplain #inheritedBuilder() built for it}, adopts the listening socket the process inherited on standard
+ *       input — starts the server, reports the bound address to the {@code onListening} callback, then reports
+ *       itself started.</li>
  *   <li>Serves until the group asks it to stop. From the moment a stop is {@linkplain
  *       ServiceContext#isStopTriggered() triggered} (through any drain delay), every response says
  *       {@code Connection: close} and its connection closes after it.</li>
@@ -51,6 +56,7 @@ public final class HttpService implements Service {
 
     private final String host;
     private final int port;
+    private final boolean inherited;
     private final int backlog;
     private final Map<String, HttpHandler> routes;
     private final Consumer<InetSocketAddress> onListening;
@@ -60,6 +66,7 @@ public final class HttpService implements Service {
     private HttpService(Builder builder) {
         this.host = builder.host;
         this.port = builder.port;
+        this.inherited = builder.inherited;
         this.backlog = builder.backlog;
         this.routes = Map.copyOf(builder.routes);
         this.onListening = builder.onListening;
@@ -76,7 +83,20 @@ public final class HttpService implements Service {
      * @param port 0 for any free port
      */
     public static Builder builder(String host, int port) {
-        return new Builder(host, port);
+        return new Builder(host, port, false);
+    }
+
+    /**
+     * {@return a builder for a server on the listening socket this process inherited on standard input} That is
+     * what systemd passes with {@code StandardInput=socket} from a socket unit with {@code Accept=no}: the member
+     * serves on it instead of binding, and when it stops it stops accepting from it but leaves it open, with the
+     * connections the kernel queued meanwhile, for the next process. It never closes it (the JDK would then point
+     * standard output and error at {@code /dev/null}); the process's exit closes its copy. With no listening TCP
+     * socket on standard input the member fails at start with a {@link ListenException}. The builder's backlog
+     * is unused: the socket's owner set it.
+     */
+    public static Builder inheritedBuilder() {
+        return new Builder("", 0, true);
     }
 
     /**
@@ -156,6 +176,33 @@ public final class HttpService implements Service {
     }
 
     private LauncherHttpServer bind() throws ListenException {
+        return inherited ? adoptInherited() : bindAddress();
+    }
+
+    /** A server on the inherited listening socket; a ListenException saying what standard input is instead. */
+    private static LauncherHttpServer adoptInherited() throws ListenException {
+        String problem;
+        try {
+            Channel channel = System.inheritedChannel();
+            if (channel instanceof ServerSocketChannel listener
+                    && listener.getLocalAddress() instanceof InetSocketAddress address && address.getPort() != 0) {
+                return LauncherHttpServer.create(listener);
+            }
+            if (channel == null) {
+                problem = "standard input is not a socket (systemd passes one with a .socket unit and "
+                        + "StandardInput=socket)";
+            } else if (channel instanceof SocketChannel) {
+                problem = "standard input is a connection (inetd style, Accept=yes), not a listening socket";
+            } else {
+                problem = "standard input is not a listening TCP socket";
+            }
+        } catch (IOException | RuntimeException e) {
+            problem = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        }
+        throw new ListenException("cannot listen on the inherited socket: " + problem, null);
+    }
+
+    private LauncherHttpServer bindAddress() throws ListenException {
         String shown = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
         InetSocketAddress address;
         try {
@@ -174,24 +221,26 @@ public final class HttpService implements Service {
 
     @Override
     public String toString() {
-        return "HttpService[" + host + ":" + port + "]";
+        return inherited ? "HttpService[inherited]" : "HttpService[" + host + ":" + port + "]";
     }
 
     /** Builds an {@link HttpService}. Not thread-safe. */
     public static final class Builder {
         private final String host;
         private final int port;
+        private final boolean inherited;
         private int backlog = DEFAULT_BACKLOG;
         private final Map<String, HttpHandler> routes = new LinkedHashMap<>();
         private Consumer<InetSocketAddress> onListening = address -> { };
         private final List<ExchangeObserver> observers = new ArrayList<>();
 
-        private Builder(String host, int port) {
+        private Builder(String host, int port, boolean inherited) {
             this.host = Objects.requireNonNull(host, "host");
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port out of range: " + port);
             }
             this.port = port;
+            this.inherited = inherited;
         }
 
         /**

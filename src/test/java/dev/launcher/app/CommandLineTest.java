@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,6 +49,19 @@ class CommandLineTest {
         Options joined = parse(Map.of(), "--addr=" + addr);
         assertEquals(host, joined.host);
         assertEquals(port, joined.port);
+    }
+
+    /** {@code inherit}, from the flag or the variable, serves on the inherited socket; an address wins over it. */
+    @Test
+    void inheritedListener() throws Exception {
+        assertTrue(parse(Map.of(), "--addr", "inherit").inheritListener);
+        assertTrue(parse(Map.of(), "--addr=inherit").inheritListener);
+        assertTrue(parse(Map.of("LAUNCHER_ADDR", "inherit")).inheritListener);
+        Options bound = parse(Map.of("LAUNCHER_ADDR", "inherit"), "--addr", "127.0.0.1:0");
+        assertFalse(bound.inheritListener);
+        assertEquals("127.0.0.1", bound.host);
+        assertFalse(parse(Map.of()).inheritListener);
+        assertThrows(UsageException.class, () -> parse(Map.of(), "--addr", "Inherit"));
     }
 
     /** The flag wins over its variable; the variable wins over the default. */
