@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.launcher.it.SocketHolder;
 import dev.launcher.testing.LauncherProcess;
 import dev.launcher.testing.RawHttp;
 import java.io.File;
@@ -23,13 +24,14 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The systemd unit's sandbox lets the JVM do its work: the launcher, started with the unit's JVM options and
- * environment under strace, serves and stops on SIGTERM using only system calls that the unit's
+ * The systemd unit's sandbox lets the JVM do its work: the launcher, started with the unit's JVM options,
+ * arguments and environment under strace, serves and stops on SIGTERM using only system calls that the unit's
  * {@code SystemCallFilter} allows (as {@code systemd-analyze syscall-filter} expands it) and only the socket families
  * of its {@code RestrictAddressFamilies}. (systemd itself cannot run here: it is not PID 1.)
  */
@@ -39,25 +41,37 @@ class SystemdSandboxIT {
     private static final Pattern CALL = Pattern.compile("^\\d+ +([a-z0-9_]+)\\(", Pattern.MULTILINE);
     private static final Pattern FAMILY = Pattern.compile("\\bsocket(?:pair)?\\((AF_[A-Z0-9]+)");
 
-    /** Every system call and socket family used from start to exit 0 is one the unit allows. */
-    @Test
-    void launcherStaysInsideTheUnitsSandbox(@TempDir Path dir) throws Exception {
+    /**
+     * Every system call and socket family used from start to exit 0 is one the unit allows: as shipped, on the
+     * listening socket inherited on standard input ({@link SocketHolder} plays systemd's part), and without socket
+     * activation (the documented unit without the socket lines: the launcher binds a port itself).
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void launcherStaysInsideTheUnitsSandbox(boolean socketActivated, @TempDir Path dir) throws Exception {
         String strace = tool("strace");
         String systemdAnalyze = tool("systemd-analyze");
         Map<String, List<String>> service = SystemdUnitTest.service();
         List<String> exec = SystemdUnitTest.execStart(service);
+        assertEquals("inherit", DeployFiles.flags(exec).get("--addr"), "the unit as shipped is socket-activated");
         Map<String, String> env = new LinkedHashMap<>(SystemdUnitTest.environment(service));
-        env.put("LAUNCHER_ADDR", "127.0.0.1:0");
         Path trace = dir.resolve("strace.out");
         List<String> command = new ArrayList<>(List.of(strace, "-f", "-qq", "-o", trace.toString(),
                 LauncherProcess.java()));
         command.addAll(exec.subList(1, exec.indexOf("-jar")));
         command.addAll(List.of("-jar", LauncherProcess.jar().toString()));
-        command.addAll(exec.subList(exec.indexOf("-jar") + 2, exec.size()));
+        for (String arg : exec.subList(exec.indexOf("-jar") + 2, exec.size())) {
+            command.add(!socketActivated && arg.equals("inherit") ? "127.0.0.1:0" : arg);
+        }
 
         ProcessHandle java = null;
-        try (LauncherProcess launcher = LauncherProcess.startCommand(env, command)) {
+        try (SocketHolder holder = socketActivated ? SocketHolder.start(dir, 64) : null;
+             LauncherProcess launcher = LauncherProcess.startCommand(env,
+                     holder != null ? holder.command(command) : command)) {
             int port = launcher.awaitPort();
+            if (holder != null) {
+                assertEquals(holder.port(), port, "serves on the held socket");
+            }
             launcher.err.await("ready: ", LauncherProcess.START);
             for (String path : List.of("/", "/healthz", "/readyz", "/metrics", "/nope")) {
                 RawHttp.get(port, path);
@@ -77,7 +91,8 @@ class SystemdSandboxIT {
 
         String text = Files.readString(trace, StandardCharsets.UTF_8);
         Set<String> used = matches(CALL, text);
-        assertTrue(used.containsAll(List.of("execve", "bind", "accept", "exit_group")), "traced: " + used);
+        assertTrue(used.containsAll(List.of("execve", "accept", "exit_group")), "traced: " + used);
+        assertEquals(!socketActivated, used.contains("listen"), "listens itself only when not socket-activated");
         Set<String> allowed = new TreeSet<>();
         Set<String> denied = new TreeSet<>();
         for (String filter : service.getOrDefault("SystemCallFilter", List.of())) {
@@ -95,7 +110,7 @@ class SystemdSandboxIT {
         Set<String> permitted = new TreeSet<>(List.of(
                 String.join(" ", service.getOrDefault("RestrictAddressFamilies", List.of())).split("\\s+")));
         assertTrue(permitted.containsAll(families), "socket families " + families + " outside " + permitted);
-        System.out.println("systemd sandbox: " + used.size() + " system calls and " + families
+        System.out.println("systemd sandbox" + (socketActivated ? " (socket-activated)" : "") + ": " + used.size() + " system calls and " + families
                 + " all allowed by the unit");
     }
 

@@ -23,8 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * deploy/launcher.service: its stop and restart settings against the launcher's exit codes and deadline, and
- * systemd's own checks ({@code systemd-analyze verify}, {@code security --offline}) where systemd-analyze exists.
+ * deploy/launcher.service and deploy/launcher.socket: the stop and restart settings against the launcher's exit
+ * codes and deadline, socket activation (the service on the socket unit's listener), the documented way to run
+ * without it, and systemd's own checks ({@code systemd-analyze verify}, {@code security --offline}) where
+ * systemd-analyze exists.
  */
 class SystemdUnitTest {
 
@@ -32,7 +34,17 @@ class SystemdUnitTest {
     static final String UNIT_JAVA = "/opt/launcher/runtime/bin/java";
     static final String UNIT_JAR = "/opt/launcher/launcher.jar";
 
+    /**
+     * The command the unit's header documents for running without socket activation: sed's arguments, applied to
+     * the unit by {@link #withoutSocketActivationTheDocumentedUnitBindsItself}.
+     */
+    static final List<String> WITHOUT_SOCKET = List.of("-E",
+            "-e", "/^(Requires|After)=launcher\\.socket$/d",
+            "-e", "/^StandardInput=socket$/d",
+            "-e", "s/ --addr inherit$/ --addr :8080/");
+
     private final String text = DeployFiles.read("launcher.service");
+    private final String socketText = DeployFiles.read("launcher.socket");
 
     /** systemd stops it with one SIGTERM, and waits longer than the launcher's whole stop before SIGKILL. */
     @Test
@@ -76,20 +88,100 @@ class SystemdUnitTest {
         assertTrue(execStart(service).get(0).equals(UNIT_JAVA) && execStart(service).contains(UNIT_JAR));
     }
 
-    /** {@code systemd-analyze verify} finds nothing to say, with the unit's java and jar pointed at real ones. */
+    /**
+     * Socket activation: the service needs the socket unit and starts after it, takes its listening socket on
+     * standard input and serves on it ({@code --addr inherit}); its output goes to the journal, not to the socket
+     * (where {@code StandardInput=socket} would send it by default).
+     */
+    @Test
+    void serviceServesOnTheSocketUnitsListener() {
+        Map<String, List<String>> unit = section("Unit");
+        assertTrue(words(unit, "Requires").contains("launcher.socket"), "Requires=launcher.socket");
+        assertTrue(words(unit, "After").contains("launcher.socket"), "After=launcher.socket");
+        Map<String, List<String>> service = section("Service");
+        assertEquals("socket", last(service, "StandardInput"));
+        assertEquals("journal", last(service, "StandardOutput"));
+        assertEquals("journal", last(service, "StandardError"));
+        Map<String, String> flags = DeployFiles.flags(execStart(service));
+        String addr = flags.getOrDefault("--addr", environment(service).get("LAUNCHER_ADDR"));
+        assertEquals("inherit", addr);
+    }
+
+    /**
+     * One listening stream socket, passed as such ({@code Accept=no}: a connection per process would be
+     * {@code yes}) to launcher.service; on the launcher's default port, with a backlog at least the launcher's own.
+     */
+    @Test
+    void socketUnitListensForTheService() {
+        Map<String, List<String>> socket = section(socketText, "Socket");
+        assertEquals(List.of("8080"), socket.get("ListenStream"), "one stream socket, the port of --addr :8080");
+        for (String other : List.of("ListenDatagram", "ListenSequentialPacket", "ListenFIFO", "ListenNetlink")) {
+            assertFalse(socket.containsKey(other), other);
+        }
+        assertEquals("no", socket.containsKey("Accept") ? last(socket, "Accept") : "no");
+        assertEquals("launcher.service", socket.containsKey("Service") ? last(socket, "Service")
+                : "launcher.service", "the service it activates");
+        assertTrue(Integer.parseInt(last(socket, "Backlog")) >= dev.launcher.http.HttpService.DEFAULT_BACKLOG);
+        assertTrue(words(section(socketText, "Install"), "WantedBy").contains("sockets.target"));
+    }
+
+    /** The install steps at the top of both files install and enable both units. */
+    @Test
+    void installStepsCoverBothUnits() {
+        for (String file : List.of(text, socketText)) {
+            String header = file.substring(0, file.indexOf("\n["));
+            assertTrue(header.contains("install -m 0644 deploy/launcher.socket deploy/launcher.service "
+                    + "/etc/systemd/system/"), header);
+            assertTrue(header.contains("systemctl enable --now launcher.socket launcher.service"), header);
+        }
+        assertTrue(text.contains("sed " + String.join(" ", WITHOUT_SOCKET.stream()
+                .map(arg -> arg.startsWith("-") ? arg : "'" + arg + "'").toList()) + " deploy/launcher.service"),
+                "the unit documents the command this test applies");
+    }
+
+    /** {@code systemd-analyze verify} finds nothing to say about either unit, the java and jar real ones. */
     @Test
     void systemdAnalyzeVerifyAcceptsIt(@TempDir Path dir) throws Exception {
-        Path unit = realUnit(dir);
-        Result verify = run(List.of(systemdAnalyze(), "verify", "--man=no", unit.toString()));
-        List<String> about = verify.lines.stream().filter(line -> line.contains("launcher.service")).toList();
+        Path unit = realUnit(dir, text);
+        Path socket = dir.resolve("launcher.socket");
+        Files.writeString(socket, socketText, StandardCharsets.UTF_8);
+        Result verify = run(List.of(systemdAnalyze(), "verify", "--man=no", socket.toString(), unit.toString()));
+        List<String> about = verify.lines.stream()
+                .filter(line -> line.contains("launcher.service") || line.contains("launcher.socket")).toList();
         assertEquals(0, verify.exit, String.join("\n", verify.lines));
         assertEquals(List.of(), about, "systemd-analyze verify warnings");
+    }
+
+    /**
+     * Without socket activation, as the unit's header documents: the unit with its socket lines dropped needs no
+     * socket unit, binds :8080 itself, and {@code systemd-analyze verify} accepts it alone.
+     */
+    @Test
+    void withoutSocketActivationTheDocumentedUnitBindsItself(@TempDir Path dir) throws Exception {
+        List<String> sed = new ArrayList<>(List.of("sed"));
+        sed.addAll(WITHOUT_SOCKET);
+        sed.add(DeployFiles.deploy("launcher.service").toString());
+        Result result = run(sed);
+        assertEquals(0, result.exit, String.join("\n", result.lines));
+        String plain = String.join("\n", result.lines) + "\n";
+        Map<String, List<String>> unit = section(plain, "Unit");
+        assertFalse(words(unit, "Requires").contains("launcher.socket"));
+        assertFalse(words(unit, "After").contains("launcher.socket"));
+        Map<String, List<String>> service = section(plain, "Service");
+        assertFalse(service.containsKey("StandardInput"), "standard input: systemd's default, /dev/null");
+        assertEquals(":8080", DeployFiles.flags(execStart(service)).get("--addr"));
+        assertEquals(text.lines().count() - 3, plain.lines().count(), "exactly the three socket lines dropped");
+        Path alone = Files.createDirectory(dir.resolve("alone"));
+        Path unitFile = realUnit(alone, plain);
+        Result verify = run(List.of(systemdAnalyze(), "verify", "--man=no", unitFile.toString()));
+        assertEquals(0, verify.exit, String.join("\n", verify.lines));
+        assertEquals(List.of(), verify.lines.stream().filter(line -> line.contains("launcher.")).toList());
     }
 
     /** systemd's own exposure score, offline: at most 2.0 ("OK"; 10 is "UNSAFE"). */
     @Test
     void systemdAnalyzeSecurityRatesItOk(@TempDir Path dir) throws Exception {
-        Path unit = realUnit(dir);
+        Path unit = realUnit(dir, text);
         Result security = run(List.of(systemdAnalyze(), "security", "--offline=yes", "--threshold=20",
                 unit.toString()));
         String score = security.lines.stream().filter(line -> line.contains("Overall exposure level"))
@@ -98,8 +190,8 @@ class SystemdUnitTest {
         assertEquals(0, security.exit, score);
     }
 
-    /** The unit with its java and jar replaced by this JDK's java and the built (or expected) jar. */
-    private Path realUnit(Path dir) throws IOException {
+    /** A unit text with its java and jar replaced by this JDK's java and the built (or expected) jar. */
+    private static Path realUnit(Path dir, String text) throws IOException {
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         String jar = Paths.get(System.getProperty("launcher.jar", "target/launcher.jar")).toAbsolutePath().toString();
         assertTrue(text.contains(UNIT_JAVA) && text.contains(UNIT_JAR));
@@ -130,8 +222,13 @@ class SystemdUnitTest {
         return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8).lines().toList());
     }
 
-    /** The keys of one [Section], each with its values in order (a key may repeat). */
+    /** The keys of one [Section] of the service, each with its values in order (a key may repeat). */
     private Map<String, List<String>> section(String name) {
+        return section(text, name);
+    }
+
+    /** The keys of one [Section] of a unit text, each with its values in order (a key may repeat). */
+    private static Map<String, List<String>> section(String text, String name) {
         Map<String, List<String>> keys = new LinkedHashMap<>();
         String current = null;
         for (String raw : text.lines().toList()) {
