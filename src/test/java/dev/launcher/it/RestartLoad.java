@@ -28,7 +28,7 @@ final class RestartLoad {
     enum Result {
         /** A 2xx response, or 503 from /readyz. */
         OK,
-        /** Any other complete response. */
+        /** Any other response, or one that is not HTTP. */
         NOT_2XX,
         /** The connection was refused: nothing listened. */
         REFUSED,
@@ -186,6 +186,10 @@ final class RestartLoad {
                 } catch (IOException e) {
                     result = Result.RESET;
                     detail = (reused ? "reused" : "new") + " connection, " + path + ": " + e;
+                    http = close(http);
+                } catch (RuntimeException e) {
+                    result = Result.NOT_2XX;
+                    detail = "malformed response on " + path + ": " + e;
                     http = close(http);
                 }
                 long end = System.nanoTime();

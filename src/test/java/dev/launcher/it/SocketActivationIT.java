@@ -76,10 +76,7 @@ class SocketActivationIT {
      */
     @Test
     void restartThatRebindsThePortRefusesConnections() throws Exception {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
+        int port = freePortBelowEphemeral();
         Restart restart = restart(port, () -> LauncherProcess.start("--addr", "127.0.0.1:" + port));
         System.out.println("restart without socket activation: " + restart.summary());
         assertTrue(restart.load.count(Result.REFUSED) > 0, "nothing listened between the two: " + restart.summary());
@@ -242,6 +239,27 @@ class SocketActivationIT {
         } finally {
             load.stop();
         }
+    }
+
+    /**
+     * A free 127.0.0.1 port below the kernel's ephemeral range: while nothing listens on it, a client's connect()
+     * could otherwise be given the same port as its own source and connect to itself (TCP self-connect).
+     */
+    private static int freePortBelowEphemeral() throws IOException {
+        int low = 32768;
+        Path range = Paths.get("/proc/sys/net/ipv4/ip_local_port_range");
+        if (Files.isReadable(range)) {
+            low = Integer.parseInt(Files.readString(range).strip().split("\\s+")[0]);
+        }
+        int start = Math.max(1024, low - 10_000) + (int) (ProcessHandle.current().pid() % 5000);
+        for (int port = start; port < low; port++) {
+            try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return probe.getLocalPort();
+            } catch (IOException taken) {
+                // try the next one
+            }
+        }
+        throw new IOException("no free port between " + start + " and " + low);
     }
 
     /** {@code java -jar launcher.jar args}. */
