@@ -249,7 +249,8 @@ class SocketActivationIT {
         int low = 32768;
         Path range = Paths.get("/proc/sys/net/ipv4/ip_local_port_range");
         if (Files.isReadable(range)) {
-            low = Integer.parseInt(Files.readString(range).strip().split("\\s+")[0]);
+            // readAllLines, not readString: /proc files report size 0, and readString reads too little
+            low = Integer.parseInt(Files.readAllLines(range).get(0).strip().split("\\s+")[0]);
         }
         int start = Math.max(1024, low - 10_000) + (int) (ProcessHandle.current().pid() % 5000);
         for (int port = start; port < low; port++) {
