@@ -2,7 +2,7 @@ package dev.launcher.app;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import dev.launcher.group.ServiceGroup;
+import dev.launcher.group.GroupHandle;
 import dev.launcher.group.StopCause;
 import dev.launcher.http.Responses;
 
@@ -11,7 +11,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /** The launcher's own HTTP endpoints: {@code /}, {@code /shutdown}, {@code /healthz}, {@code /readyz}. */
 final class Endpoints {
@@ -24,14 +23,14 @@ final class Endpoints {
     private static final byte[] READY = Messages.get("http.ready").getBytes(StandardCharsets.UTF_8);
     private static final byte[] NOT_READY = Messages.get("http.not.ready").getBytes(StandardCharsets.UTF_8);
 
-    private final Supplier<ServiceGroup> group;
+    private final GroupHandle group;
     private final Optional<byte[]> token;
 
     /**
-     * @param group the group to report on and stop; supplied lazily since the group is built after its members
+     * @param group the group to report on and stop (its handle: the group is built after its members)
      * @param token the bearer token /shutdown requires; empty for loopback-only
      */
-    Endpoints(Supplier<ServiceGroup> group, Optional<String> token) {
+    Endpoints(GroupHandle group, Optional<String> token) {
         this.group = group;
         this.token = token.map(t -> t.getBytes(StandardCharsets.UTF_8));
     }
@@ -58,7 +57,7 @@ final class Endpoints {
     HttpHandler ready() {
         return exchange -> {
             if (Responses.allowOnly(exchange, "GET", "HEAD")) {
-                boolean ready = group.get().isReady();
+                boolean ready = group.isReady();
                 exchange.getResponseHeaders().set("Cache-Control", "no-store");
                 Responses.send(exchange, ready ? 200 : 503, Responses.TEXT, ready ? READY : NOT_READY);
             }
@@ -77,12 +76,12 @@ final class Endpoints {
             if (!authorized(exchange)) {
                 return;
             }
-            boolean already = group.get().cause().isPresent();
+            boolean already = group.isStopTriggered();
             exchange.getResponseHeaders().set("Connection", "close");
             byte[] body = Messages.get(already ? "http.bye.again" : "http.bye").getBytes(StandardCharsets.UTF_8);
             if ("HEAD".equals(exchange.getRequestMethod())) {
                 Responses.send(exchange, 200, Responses.TEXT, body);
-                group.get().requestStop(StopCause.requested(SHUTDOWN_CAUSE));
+                group.requestStop(StopCause.requested(SHUTDOWN_CAUSE));
                 return;
             }
             // deliver the answer, then stop; closing the exchange may wait for a request body, so it comes last
@@ -91,7 +90,7 @@ final class Endpoints {
             OutputStream out = exchange.getResponseBody();
             out.write(body);
             out.flush();
-            group.get().requestStop(StopCause.requested(SHUTDOWN_CAUSE));
+            group.requestStop(StopCause.requested(SHUTDOWN_CAUSE));
             out.close();
             exchange.close();
         };

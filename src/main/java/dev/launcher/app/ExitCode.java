@@ -2,7 +2,11 @@ package dev.launcher.app;
 
 import dev.launcher.group.Outcome;
 
-/** The launcher's exit codes. */
+/**
+ * Every exit code of the launcher and what it means: the one home of that policy. {@link Launcher#start} returns
+ * {@link #of(Outcome)} (or {@link #USAGE}, or {@link #OK} for {@code --help}); a second signal halts with
+ * {@link #secondSignal(String)}; the shutdown hook halts with the code the launcher returned.
+ */
 enum ExitCode {
     /** Stopped on request, or a member ended normally; every member stopped in time. */
     OK(0),
@@ -11,7 +15,11 @@ enum ExitCode {
     /** Bad command line or environment; nothing was started. */
     USAGE(2),
     /** The deadline passed: members were interrupted or abandoned. */
-    FORCED(3);
+    FORCED(3),
+    /** A second SIGINT during the stop forced the exit (128 + 2). */
+    SECOND_SIGINT(130),
+    /** A second SIGTERM during the stop forced the exit (128 + 15). */
+    SECOND_SIGTERM(143);
 
     private final int code;
 
@@ -19,6 +27,7 @@ enum ExitCode {
         this.code = code;
     }
 
+    /** {@return the process exit status} */
     int code() {
         return code;
     }
@@ -32,5 +41,14 @@ enum ExitCode {
             return FORCED;
         }
         return outcome.hasFailure() ? MEMBER_FAILED : OK;
+    }
+
+    /** The exit for a second stop signal: 128 + its number, as a shell reports a death by that signal. */
+    static ExitCode secondSignal(String signal) {
+        return switch (signal) {
+            case "SIGINT" -> SECOND_SIGINT;
+            case "SIGTERM" -> SECOND_SIGTERM;
+            default -> throw new IllegalArgumentException("not a stop signal: " + signal);
+        };
     }
 }

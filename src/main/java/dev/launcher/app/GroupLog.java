@@ -31,7 +31,7 @@ final class GroupLog implements GroupListener {
 
     @Override
     public void stopTriggered(StopCause cause, Duration drainDelay) {
-        log.event("log.stop.triggered", cause);
+        log.event("log.stop.triggered", Messages.cause(cause));
         if (!drainDelay.isZero()) {
             log.event("log.draining", drainDelay.toMillis());
         }
@@ -54,6 +54,6 @@ final class GroupLog implements GroupListener {
         fields.put("status", result.status().name().toLowerCase(Locale.ROOT));
         result.stopTime().ifPresent(time -> fields.put("stop_ms", time.toMillis()));
         result.error().ifPresent(error -> fields.put("error", String.valueOf(error)));
-        log.eventWith(fields, "log.member.ended", result);
+        log.eventWith(fields, "log.member.ended", Messages.memberResult(result));
     }
 }

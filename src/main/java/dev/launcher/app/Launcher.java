@@ -1,9 +1,11 @@
 package dev.launcher.app;
 
 import com.sun.net.httpserver.HttpHandler;
+import dev.launcher.group.GroupHandle;
 import dev.launcher.group.Outcome;
 import dev.launcher.group.Service;
 import dev.launcher.group.ServiceGroup;
+import dev.launcher.group.ServiceGroupBuilder;
 import dev.launcher.http.HttpService;
 import dev.launcher.signal.SignalSource;
 import dev.launcher.worker.Worker;
@@ -113,8 +115,13 @@ public final class Launcher {
         HttpService.prepare();
         Log log = new Log(err, options.logFormat);
         log.event("log.starting", version(), Runtime.version(), ProcessHandle.current().pid());
-        AtomicReference<ServiceGroup> groupHolder = new AtomicReference<>();
-        Endpoints endpoints = new Endpoints(groupHolder::get, options.shutdownToken());
+        ServiceGroupBuilder groupBuilder = ServiceGroup.builder()
+                .shutdownTimeout(options.shutdownTimeout)
+                .drainDelay(options.drainDelay)
+                .listener(new GroupLog(log));
+        GroupHandle handle = groupBuilder.handle();
+        Endpoints endpoints = new Endpoints(handle, options.shutdownToken());
+        // /metrics reports on the server that serves it: its handler is bound once the server and worker exist
         AtomicReference<MetricsEndpoint> metrics = new AtomicReference<>();
         HttpService.Builder httpBuilder = options.inheritListener ? HttpService.inheritedBuilder()
                 : HttpService.builder(options.host, options.port);
@@ -124,7 +131,6 @@ public final class Launcher {
                 .route("/shutdown", endpoints.shutdown())
                 .route("/healthz", endpoints.health())
                 .route("/readyz", endpoints.ready())
-                // the metrics need the worker, which needs the server: bound once both exist
                 .route("/metrics", exchange -> metrics.get().handle(exchange))
                 .onListening(address -> log.event("log.listening", show(address)));
         if (options.accessLog) {
@@ -133,34 +139,18 @@ public final class Launcher {
         HttpService http = httpBuilder.build();
         Worker.Job job = workerJob != null ? workerJob : new TrafficReport(http.exchanges(), log);
         Worker worker = new Worker(options.workerInterval, job);
-        metrics.set(new MetricsEndpoint(groupHolder::get, http.metrics(), http.exchanges(), worker));
-        ServiceGroup.Builder groupBuilder = ServiceGroup.builder()
-                .shutdownTimeout(options.shutdownTimeout)
-                .drainDelay(options.drainDelay)
-                .listener(new GroupLog(log))
-                .add("http", http)
-                .add("worker", worker);
+        metrics.set(new MetricsEndpoint(handle, http.metrics(), http.exchanges(), worker));
+        groupBuilder.add("http", http).add("worker", worker);
         members.forEach(groupBuilder::add);
-        groupBuilder.stopOrder(stopOrder);
-        ServiceGroup group = groupBuilder.build();
-        groupHolder.set(group);
+        ServiceGroup group = groupBuilder.stopOrder(stopOrder).build();
 
-        SignalStopper stopper = new SignalStopper(group, log, process);
-        for (SignalSource.Unhandled unhandled : signals.install(List.of("INT", "TERM"), stopper::onSignal)) {
-            if (unhandled.ignoredAtStart()) {
-                log.event("log.signal.ignored", unhandled.signal());
-            } else {
-                log.event("log.signal.refused", unhandled.signal(), unhandled.detail());
-            }
-        }
-        ShutdownHook hook = new ShutdownHook(group, log, process);
-        process.addShutdownHook(hook.thread());
-
+        ProcessStop processStop = new ProcessStop(group, log, process);
+        processStop.install(signals);
         Outcome outcome = group.run();
-        int code = ExitCode.of(outcome).code();
-        log.last("log.outcome", outcome.stopTime().toMillis(), code, outcome.cause());
-        hook.exitCodeKnown(code);
-        return code;
+        ExitCode code = ExitCode.of(outcome);
+        log.last("log.outcome", outcome.stopTime().toMillis(), code.code(), Messages.cause(outcome.cause()));
+        processStop.exiting(code);
+        return code.code();
     }
 
     /** {@code host:port} as a URL authority; the wildcard address shows as 0.0.0.0. */
@@ -249,7 +239,7 @@ public final class Launcher {
         }
 
         /**
-         * Stops the members in stages (see {@link ServiceGroup.Builder#stopOrder}); e.g.
+         * Stops the members in stages (see {@link ServiceGroupBuilder#stopOrder}); e.g.
          * {@code stopOrder(List.of("http"), List.of("worker"))} stops taking requests before stopping the worker.
          * Default: every member at once.
          *

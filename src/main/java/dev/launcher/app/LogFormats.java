@@ -1,5 +1,8 @@
 package dev.launcher.app;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.logging.Formatter;
 import java.util.logging.LogRecord;
@@ -7,12 +10,21 @@ import java.util.logging.LogRecord;
 /** The two line formats of the launcher's log; also usable as {@code java.util.logging} formatters. */
 final class LogFormats {
 
+    /** Every line's timestamp: ISO-8601 UTC to the millisecond, {@code 2026-11-22T03:31:57.138Z}. */
+    static final DateTimeFormatter TIMESTAMP =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
     private LogFormats() {
+    }
+
+    /** {@return the instant as every log line shows it} */
+    static String timestamp(Instant instant) {
+        return TIMESTAMP.format(instant);
     }
 
     /** {@code 2026-11-22T03:31:57.138Z message}: the timestamp, a space, the message on one line. */
     static String text(LogRecord record) {
-        return record.getInstant() + " " + oneLine(record.getMessage());
+        return timestamp(record.getInstant()) + " " + oneLine(record.getMessage());
     }
 
     /**
@@ -21,7 +33,7 @@ final class LogFormats {
      */
     static String json(LogRecord record) {
         StringBuilder out = new StringBuilder(256).append('{');
-        field(out, "time", record.getInstant().toString());
+        field(out, "time", timestamp(record.getInstant()));
         out.append(',');
         field(out, "level", record.getLevel().getName());
         out.append(',');

@@ -1,5 +1,9 @@
 package dev.launcher.app;
 
+import dev.launcher.group.MemberResult;
+import dev.launcher.group.StopCause;
+import dev.launcher.http.ListenException;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -55,5 +59,36 @@ final class Messages {
             plain[i] = args[i] instanceof Number || args[i] == null ? String.valueOf(args[i]) : args[i];
         }
         return new MessageFormat(pattern, Locale.ROOT).format(plain);
+    }
+
+    /** A stop cause as the log shows it: {@code SIGTERM}, {@code member worker ended}, {@code member http failed: ...}. */
+    static String cause(StopCause cause) {
+        return switch (cause.kind()) {
+            case REQUESTED -> get("cause.requested", cause.source());
+            case MEMBER_ENDED -> get("cause.member.ended", cause.source());
+            case MEMBER_FAILED -> get("cause.member.failed", cause.source(), error(cause.error().orElseThrow()));
+        };
+    }
+
+    /** A member's end as the log shows it: {@code http=stopped in 1ms}, with the error when there is one. */
+    static String memberResult(MemberResult result) {
+        String status = result.status().name().toLowerCase(Locale.ROOT);
+        String error = result.error().map(Messages::error).orElse(null);
+        if (result.stopTime().isPresent()) {
+            long millis = result.stopTime().get().toMillis();
+            return error == null ? get("member.result.time", result.name(), status, millis)
+                    : get("member.result.time.error", result.name(), status, millis, error);
+        }
+        return error == null ? get("member.result", result.name(), status)
+                : get("member.result.error", result.name(), status, error);
+    }
+
+    /** An error in one line: a listen failure in the launcher's words, else the message, else the class name. */
+    static String error(Throwable error) {
+        if (error instanceof ListenException listen) {
+            return listen.unknownHost().map(host -> get("error.listen.unknown.host", listen.address(), host))
+                    .orElseGet(() -> get("error.listen", listen.address(), listen.reason()));
+        }
+        return StopCause.describe(error);
     }
 }

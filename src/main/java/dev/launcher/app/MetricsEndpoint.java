@@ -2,7 +2,7 @@ package dev.launcher.app;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import dev.launcher.group.ServiceGroup;
+import dev.launcher.group.GroupHandle;
 import dev.launcher.http.ExchangeTracker;
 import dev.launcher.http.HttpMetrics;
 import dev.launcher.http.Responses;
@@ -10,7 +10,6 @@ import dev.launcher.worker.Worker;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.function.Supplier;
 
 /** {@code GET /metrics}: the Prometheus text format, version 0.0.4. */
 final class MetricsEndpoint implements HttpHandler {
@@ -21,7 +20,7 @@ final class MetricsEndpoint implements HttpHandler {
     private static final String INFO = "launcher_info{version=\"" + Exposition.escape(Launcher.version())
             + "\",java=\"" + Exposition.escape(Runtime.version().toString()) + "\"}";
 
-    private final Supplier<ServiceGroup> group;
+    private final GroupHandle group;
     private final HttpMetrics http;
     private final ExchangeTracker exchanges;
     private final Worker worker;
@@ -29,7 +28,7 @@ final class MetricsEndpoint implements HttpHandler {
     private final ProcessMetrics process = new ProcessMetrics();
     private final JvmMetrics jvm = new JvmMetrics();
 
-    MetricsEndpoint(Supplier<ServiceGroup> group, HttpMetrics http, ExchangeTracker exchanges, Worker worker) {
+    MetricsEndpoint(GroupHandle group, HttpMetrics http, ExchangeTracker exchanges, Worker worker) {
         this.group = group;
         this.http = http;
         this.exchanges = exchanges;
@@ -78,11 +77,10 @@ final class MetricsEndpoint implements HttpHandler {
         out.family("launcher_worker_last_job_duration_seconds", "gauge");
         out.sample("launcher_worker_last_job_duration_seconds",
                 worker.lastJobDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN));
-        ServiceGroup running = group.get();
         out.family("launcher_ready", "gauge");
-        out.sample("launcher_ready", running.isReady() ? 1 : 0);
+        out.sample("launcher_ready", group.isReady() ? 1 : 0);
         out.family("launcher_stopping", "gauge");
-        out.sample("launcher_stopping", running.cause().isPresent() ? 1 : 0);
+        out.sample("launcher_stopping", group.isStopTriggered() ? 1 : 0);
         out.family("launcher_uptime_seconds", "gauge");
         out.sample("launcher_uptime_seconds", Duration.ofNanos(System.nanoTime() - startNanos).toMillis() / 1e3);
         out.family("launcher_info", "gauge");

@@ -4,8 +4,16 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
-/** How one member of a group ended. Immutable. */
-public final class MemberResult {
+/**
+ * How one member of a group ended.
+ *
+ * @param name     the member's name
+ * @param status   how the member ended
+ * @param error    the member's error, for {@link Status#FAILED} (and for a {@link Status#FORCED} member that threw)
+ * @param stopTime the time from the stop trigger to the member's end; empty if the member ended before the
+ *                 trigger, never ran, or was abandoned
+ */
+public record MemberResult(String name, Status status, Optional<Throwable> error, Optional<Duration> stopTime) {
 
     /** The ways a member can end. */
     public enum Status {
@@ -28,51 +36,32 @@ public final class MemberResult {
         }
     }
 
-    private final String name;
-    private final Status status;
-    private final Throwable error;
-    private final Duration stopTime;
-
-    MemberResult(String name, Status status, Throwable error, Duration stopTime) {
-        this.name = Objects.requireNonNull(name);
-        this.status = Objects.requireNonNull(status);
-        this.error = error;
-        this.stopTime = stopTime;
-    }
-
-    /** {@return the member's name} */
-    public String name() {
-        return name;
-    }
-
-    /** {@return how the member ended} */
-    public Status status() {
-        return status;
-    }
-
-    /** {@return the member's error, for {@link Status#FAILED} (and for a {@link Status#FORCED} member that threw)} */
-    public Optional<Throwable> error() {
-        return Optional.ofNullable(error);
-    }
-
     /**
-     * {@return the time from the stop trigger to the member's end; empty if the member ended before the trigger,
-     * never ran, or was abandoned}
+     * Checks that no part is null.
+     *
+     * @param name     the member's name
+     * @param status   how the member ended
+     * @param error    the member's error, if it threw
+     * @param stopTime the time from the stop trigger to the member's end, if it ended after the trigger
      */
-    public Optional<Duration> stopTime() {
-        return Optional.ofNullable(stopTime);
+    public MemberResult {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(error, "error");
+        Objects.requireNonNull(stopTime, "stopTime");
     }
 
-    /** {@code name=status}, with the stop time in ms or the error when there is one. */
+    /** A result from nullable parts. */
+    static MemberResult of(String name, Status status, Throwable error, Duration stopTime) {
+        return new MemberResult(name, status, Optional.ofNullable(error), Optional.ofNullable(stopTime));
+    }
+
+    /** {@return {@code name=status}, then {@code  in Nms} with a stop time and {@code  (description)} with an error} */
     @Override
     public String toString() {
-        StringBuilder text = new StringBuilder(name).append('=').append(status.name().toLowerCase());
-        if (stopTime != null) {
-            text.append(" in ").append(stopTime.toMillis()).append("ms");
-        }
-        if (error != null) {
-            text.append(" (").append(StopCause.describe(error)).append(')');
-        }
+        StringBuilder text = new StringBuilder(name).append('=').append(status.name().toLowerCase(java.util.Locale.ROOT));
+        stopTime.ifPresent(time -> text.append(" in ").append(time.toMillis()).append("ms"));
+        error.ifPresent(e -> text.append(" (").append(StopCause.describe(e)).append(')'));
         return text.toString();
     }
 }

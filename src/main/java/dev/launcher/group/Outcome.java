@@ -6,39 +6,43 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * The result of {@link ServiceGroup#run()}: why the group stopped, how each member ended, and how long the stop
- * took. Immutable.
+ * took.
+ *
+ * @param cause    the first trigger of the stop
+ * @param members  every member's result by name, in the order the members were added (an unmodifiable copy)
+ * @param stopTime the time from the stop trigger until the last member ended or was abandoned
+ * @param timeout  the shutdown timeout the group ran with
  */
-public final class Outcome {
+public record Outcome(StopCause cause, Map<String, MemberResult> members, Duration stopTime, Duration timeout) {
 
-    private final StopCause cause;
-    private final Map<String, MemberResult> members;
-    private final Duration stopTime;
-    private final Duration timeout;
+    /** The message of the exception {@link #failure()} builds, before the cause. */
+    public static final String FAILURE_PREFIX = "group stopped: ";
 
-    Outcome(StopCause cause, List<MemberResult> results, Duration stopTime, Duration timeout) {
-        this.cause = cause;
+    /**
+     * Checks that no part is null and copies the members, keeping their order.
+     *
+     * @param cause    the first trigger of the stop
+     * @param members  every member's result by name, in the order the members were added
+     * @param stopTime the time from the stop trigger until the last member ended or was abandoned
+     * @param timeout  the shutdown timeout the group ran with
+     */
+    public Outcome {
+        Objects.requireNonNull(cause, "cause");
+        Objects.requireNonNull(stopTime, "stopTime");
+        Objects.requireNonNull(timeout, "timeout");
+        members = Collections.unmodifiableMap(new LinkedHashMap<>(members));
+    }
+
+    /** An outcome with the results keyed by their names, in order. */
+    static Outcome of(StopCause cause, List<MemberResult> results, Duration stopTime, Duration timeout) {
         Map<String, MemberResult> byName = new LinkedHashMap<>();
-        for (MemberResult result : results) {
-            byName.put(result.name(), result);
-        }
-        this.members = Collections.unmodifiableMap(byName);
-        this.stopTime = stopTime;
-        this.timeout = timeout;
-    }
-
-    /** {@return the first trigger of the stop; never null} */
-    public StopCause cause() {
-        return cause;
-    }
-
-    /** {@return every member's result, in the order the members were added} */
-    public Map<String, MemberResult> members() {
-        return members;
+        results.forEach(result -> byName.put(result.name(), result));
+        return new Outcome(cause, byName, stopTime, timeout);
     }
 
     /**
@@ -55,19 +59,9 @@ public final class Outcome {
         return result;
     }
 
-    /** {@return the time from the stop trigger until the last member ended or was abandoned} */
-    public Duration stopTime() {
-        return stopTime;
-    }
-
-    /** {@return the shutdown timeout the group ran with} */
-    public Duration timeout() {
-        return timeout;
-    }
-
     /** {@return true if any member failed: the cause, or a member that threw while stopping} */
     public boolean hasFailure() {
-        return cause.isFailure() || members.values().stream().anyMatch(m -> m.status() == MemberResult.Status.FAILED);
+        return cause.isFailure() || !membersWith(MemberResult.Status.FAILED).isEmpty();
     }
 
     /** {@return true if any member was still running at the deadline} */
@@ -81,8 +75,7 @@ public final class Outcome {
      * @param status the status to look for
      */
     public List<String> membersWith(MemberResult.Status status) {
-        return members.values().stream().filter(m -> m.status() == status).map(MemberResult::name)
-                .collect(Collectors.toUnmodifiableList());
+        return members.values().stream().filter(m -> m.status() == status).map(MemberResult::name).toList();
     }
 
     /**
@@ -99,11 +92,12 @@ public final class Outcome {
         if (errors.isEmpty()) {
             return Optional.empty();
         }
-        Exception report = new Exception("group stopped: " + cause, errors.get(0));
+        Exception report = new Exception(FAILURE_PREFIX + cause, errors.get(0));
         errors.stream().skip(1).forEach(report::addSuppressed);
         return Optional.of(report);
     }
 
+    /** {@return {@code cause=... stopTime=Nms members=[...]}} */
     @Override
     public String toString() {
         return "cause=" + cause + " stopTime=" + stopTime.toMillis() + "ms members=" + members.values();

@@ -12,7 +12,7 @@ package dev.launcher.group;
  *   <li>Returning from {@code run} — normally or by throwing — ends the member, and the first member to end
  *       stops the whole group (see {@link ServiceGroup} for the stop sequence).</li>
  *   <li>Once {@link ServiceContext#isStopRequested()} is true the member should finish the work it has in hand,
- *       start nothing new and return before {@link ServiceContext#deadline()}. A member still running at the
+ *       start nothing new and return within {@link ServiceContext#timeLeft()}. A member still running at the
  *       deadline is interrupted; one still running a short grace after that is abandoned.</li>
  * </ul>
  */
@@ -22,7 +22,7 @@ public interface Service {
     /**
      * Runs this member until it is done or asked to stop.
      *
-     * @param context this member's view of the group: start-up report, stop request, deadline; never null
+     * @param context this member's view of the group: start-up report, stop request, time left; never null
      * @throws Exception any failure; it ends the member as {@link MemberResult.Status#FAILED} and, if it is the
      *                   first event of the group, becomes the group's stop cause
      */

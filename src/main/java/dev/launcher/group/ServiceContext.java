@@ -4,15 +4,12 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * What a running {@link Service} sees of its group: Go's {@code ctx.Done()} and {@code ctx.Deadline()}, plus the
- * start-up report.
+ * What a running {@link Service} sees of its group: the start-up report, Go's {@code ctx.Done()} (the stop
+ * request) and the time left until the deadline.
  *
- * <p>All methods may be called from any thread, any number of times.
+ * <p>All methods may be called from any thread, any number of times, also after the member has ended.
  */
 public interface ServiceContext {
-
-    /** {@return the member's name, as given to {@link ServiceGroup.Builder#add}} */
-    String name();
 
     /**
      * Reports that this member has started (e.g. a server is bound). Idempotent. The group becomes ready when
@@ -21,25 +18,29 @@ public interface ServiceContext {
     void started();
 
     /**
-     * {@return true from the moment a stop is triggered — before the group stops being {@linkplain #isGroupReady()
-     * ready}, and before any drain delay — never going back to false} A member that serves clients uses it to
-     * wind down what it hands out while it still serves (an HTTP server answers {@code Connection: close} from
-     * then on), without stopping. Cheap (a volatile read): fit for a check per request.
+     * {@return true from the moment a stop is triggered — before the group stops being {@linkplain
+     * ServiceGroup#isReady() ready}, and before any drain delay — never going back to false} A member that serves
+     * clients uses it to wind down what it hands out while it still serves (an HTTP server answers
+     * {@code Connection: close} from then on), without stopping. Cheap (a volatile read): fit for a check per
+     * request.
      */
     boolean isStopTriggered();
 
-    /** {@return true once the group has asked its members to stop (after any drain delay). Never goes back to false} */
+    /**
+     * {@return true once the group has asked this member to stop (after any drain delay, and with a stop order
+     * once the stages before this member's have ended). Never goes back to false}
+     */
     boolean isStopRequested();
 
     /**
-     * Blocks until the group asks its members to stop.
+     * Blocks until the group asks this member to stop.
      *
      * @throws InterruptedException if the thread is interrupted, e.g. by the group at the deadline
      */
     void awaitStop() throws InterruptedException;
 
     /**
-     * Blocks until the group asks its members to stop, or the timeout passes.
+     * Blocks until the group asks this member to stop, or the timeout passes.
      *
      * @param timeout how long to wait at most; zero or negative means do not wait
      * @return true if a stop was requested, false if the timeout passed first
@@ -53,9 +54,6 @@ public interface ServiceContext {
      */
     Optional<Duration> timeLeft();
 
-    /** {@return the deadline as a {@link System#nanoTime()} value; empty until a stop is triggered} */
-    Optional<Long> deadline();
-
     /** {@return why the group is stopping; empty until a stop is triggered} */
     Optional<StopCause> cause();
 
@@ -66,7 +64,4 @@ public interface ServiceContext {
      * @return true if this call triggered the stop, false if a stop had already been triggered
      */
     boolean requestStop(StopCause cause);
-
-    /** {@return true while every member has started and no stop has been triggered} */
-    boolean isGroupReady();
 }

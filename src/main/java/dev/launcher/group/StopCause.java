@@ -6,10 +6,20 @@ import java.util.Optional;
 /**
  * Why a group stopped: the first trigger, and only the first, is recorded.
  *
- * <p>Immutable. {@link #toString()} is the short human-readable form used in logs, e.g. {@code SIGTERM},
- * {@code /shutdown}, {@code member worker ended}, {@code member http failed: cannot listen on ...}.
+ * <p>{@link #toString()} is a short plain-English form, e.g. {@code SIGTERM}, {@code /shutdown},
+ * {@code member worker ended}, {@code member http failed: cannot listen on ...}. An application that shows causes
+ * to its users renders them itself from {@link #kind()}, {@link #source()} and {@link #error()}.
+ *
+ * @param kind   the kind of trigger
+ * @param source the requester for {@link Kind#REQUESTED} (e.g. {@code SIGTERM}), the member's name otherwise
+ * @param error  the member's error for {@link Kind#MEMBER_FAILED}; empty for the other kinds
  */
-public final class StopCause {
+public record StopCause(Kind kind, String source, Optional<Throwable> error) {
+
+    /** The form of {@link #toString()} for {@link Kind#MEMBER_ENDED}: the member's name. */
+    public static final String ENDED_FORMAT = "member %s ended";
+    /** The form of {@link #toString()} for {@link Kind#MEMBER_FAILED}: the member's name, the error's description. */
+    public static final String FAILED_FORMAT = "member %s failed: %s";
 
     /** The kinds of trigger. */
     public enum Kind {
@@ -21,14 +31,22 @@ public final class StopCause {
         MEMBER_FAILED
     }
 
-    private final Kind kind;
-    private final String source;
-    private final Throwable error;
-
-    private StopCause(Kind kind, String source, Throwable error) {
-        this.kind = Objects.requireNonNull(kind, "kind");
-        this.source = Objects.requireNonNull(source, "source");
-        this.error = error;
+    /**
+     * Checks the parts.
+     *
+     * @param kind   the kind of trigger
+     * @param source the requester, or the member's name
+     * @param error  the member's error for {@link Kind#MEMBER_FAILED}, else empty
+     * @throws IllegalArgumentException if an error is given for a kind other than {@link Kind#MEMBER_FAILED}, or
+     *                                  none for that kind
+     */
+    public StopCause {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(error, "error");
+        if (error.isPresent() != (kind == Kind.MEMBER_FAILED)) {
+            throw new IllegalArgumentException("an error goes with MEMBER_FAILED and only with it: " + kind);
+        }
     }
 
     /**
@@ -38,7 +56,7 @@ public final class StopCause {
      * @return the cause
      */
     public static StopCause requested(String source) {
-        return new StopCause(Kind.REQUESTED, source, null);
+        return new StopCause(Kind.REQUESTED, source, Optional.empty());
     }
 
     /**
@@ -47,7 +65,7 @@ public final class StopCause {
      * @param member the member's name
      */
     public static StopCause memberEnded(String member) {
-        return new StopCause(Kind.MEMBER_ENDED, member, null);
+        return new StopCause(Kind.MEMBER_ENDED, member, Optional.empty());
     }
 
     /**
@@ -57,22 +75,7 @@ public final class StopCause {
      * @param error  what it threw; not null
      */
     public static StopCause memberFailed(String member, Throwable error) {
-        return new StopCause(Kind.MEMBER_FAILED, member, Objects.requireNonNull(error, "error"));
-    }
-
-    /** {@return the kind of trigger} */
-    public Kind kind() {
-        return kind;
-    }
-
-    /** {@return the requester for {@link Kind#REQUESTED}, the member's name otherwise} */
-    public String source() {
-        return source;
-    }
-
-    /** {@return the member's error for {@link Kind#MEMBER_FAILED}; empty otherwise} */
-    public Optional<Throwable> error() {
-        return Optional.ofNullable(error);
+        return new StopCause(Kind.MEMBER_FAILED, member, Optional.of(error));
     }
 
     /** {@return true if a member failed} */
@@ -80,22 +83,22 @@ public final class StopCause {
         return kind == Kind.MEMBER_FAILED;
     }
 
+    /** {@return the requester; {@code member NAME ended}; or {@code member NAME failed: DESCRIPTION}} */
     @Override
     public String toString() {
-        switch (kind) {
-            case REQUESTED:
-                return source;
-            case MEMBER_ENDED:
-                return "member " + source + " ended";
-            case MEMBER_FAILED:
-                return "member " + source + " failed: " + describe(error);
-            default:
-                throw new AssertionError(kind);
-        }
+        return switch (kind) {
+            case REQUESTED -> source;
+            case MEMBER_ENDED -> String.format(ENDED_FORMAT, source);
+            case MEMBER_FAILED -> String.format(FAILED_FORMAT, source, describe(error.orElseThrow()));
+        };
     }
 
-    /** A one-line description of an error: its message, or its class name when it has none. */
-    static String describe(Throwable error) {
+    /**
+     * {@return a one-line description of an error: its message, or its class name when it has none}
+     *
+     * @param error not null
+     */
+    public static String describe(Throwable error) {
         String message = error.getMessage();
         return message == null || message.isBlank() ? error.getClass().getName() : message;
     }

@@ -209,13 +209,13 @@ public final class HttpService implements Service {
             address = host.isEmpty() ? new InetSocketAddress(port)
                     : new InetSocketAddress(InetAddress.getByName(host), port);
         } catch (UnknownHostException e) {
-            throw new ListenException("cannot listen on " + shown + ": unknown host " + host, e);
+            throw ListenException.unknownHost(shown, host, e);
         }
         try {
             return LauncherHttpServer.create(address, backlog);
         } catch (IOException | RuntimeException e) {
             String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new ListenException("cannot listen on " + shown + ": " + reason, e);
+            throw new ListenException(shown, reason, e);
         }
     }
 

@@ -13,6 +13,12 @@ public final class Responses {
 
     /** {@code text/plain; charset=utf-8}. */
     public static final String TEXT = "text/plain; charset=utf-8";
+    /** The body of a 404 for a path with no route. */
+    public static final String NOT_FOUND_BODY = "not found\n";
+    /** The body of a 405 from {@link #allowOnly}. */
+    public static final String METHOD_NOT_ALLOWED_BODY = "method not allowed\n";
+    /** The body of the 500 a client gets when a handler throws before sending anything. */
+    public static final String SERVER_ERROR_BODY = "internal server error\n";
 
     private Responses() {
     }
@@ -67,7 +73,7 @@ public final class Responses {
             return true;
         }
         exchange.getResponseHeaders().set("Allow", String.join(", ", Arrays.asList(allowed)));
-        send(exchange, 405, TEXT, "method not allowed\n");
+        send(exchange, 405, TEXT, METHOD_NOT_ALLOWED_BODY);
         return false;
     }
 }

@@ -19,7 +19,7 @@ final class Router implements HttpHandler {
     public void handle(HttpExchange exchange) throws IOException {
         HttpHandler handler = routes.get(exchange.getRequestURI().getRawPath());
         if (handler == null) {
-            Responses.send(exchange, 404, Responses.TEXT, "not found\n");
+            Responses.send(exchange, 404, Responses.TEXT, Responses.NOT_FOUND_BODY);
             return;
         }
         handler.handle(exchange);

@@ -24,39 +24,16 @@ public interface SignalSource {
         }
     }
 
-    /** A signal that cannot be handled, and why. */
-    final class Unhandled {
-        private final String signal;
-        private final boolean ignoredAtStart;
-        private final String detail;
-
-        /**
-         * Describes one signal that cannot be handled.
-         *
-         * @param signal         the signal's name, e.g. {@code SIGINT}
-         * @param ignoredAtStart whether the process started with it ignored
-         * @param detail         the JVM's words when it refused the handler, else empty
-         */
-        public Unhandled(String signal, boolean ignoredAtStart, String detail) {
-            this.signal = signal;
-            this.ignoredAtStart = ignoredAtStart;
-            this.detail = detail;
-        }
-
-        /** {@return the signal's name, e.g. {@code SIGINT}} */
-        public String signal() {
-            return signal;
-        }
-
-        /** {@return true if the process started with the signal ignored (a shell's {@code cmd &} does so for SIGINT)} */
-        public boolean ignoredAtStart() {
-            return ignoredAtStart;
-        }
-
-        /** {@return the JVM's own words, when it refused the handler (e.g. under {@code -Xrs}); empty otherwise} */
-        public String detail() {
-            return detail;
-        }
+    /**
+     * A signal that cannot be handled, and why.
+     *
+     * @param signal         the signal's name, e.g. {@code SIGINT}
+     * @param ignoredAtStart true if the process started with the signal ignored (a shell's {@code cmd &} does so
+     *                       for SIGINT)
+     * @param detail         the JVM's own words when it refused the handler (e.g. under {@code -Xrs}); empty
+     *                       otherwise
+     */
+    record Unhandled(String signal, boolean ignoredAtStart, String detail) {
     }
 
     /**
@@ -69,24 +46,4 @@ public interface SignalSource {
      * @return the signals that cannot be handled; empty when all are
      */
     List<Unhandled> install(List<String> names, Consumer<String> handler);
-
-    /**
-     * {@return the exit code conventionally used after a signal: 128 + its number (SIGINT 130, SIGTERM 143)}
-     *
-     * @param signal a name such as {@code SIGTERM}
-     */
-    static int exitCodeFor(String signal) {
-        switch (signal) {
-            case "SIGHUP":
-                return 129;
-            case "SIGINT":
-                return 130;
-            case "SIGQUIT":
-                return 131;
-            case "SIGTERM":
-                return 143;
-            default:
-                return 128;
-        }
-    }
 }

@@ -4,7 +4,9 @@ import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpPrincipal;
+import dev.launcher.group.GroupHandle;
 import dev.launcher.group.ServiceGroup;
+import dev.launcher.group.ServiceGroupBuilder;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -21,13 +23,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** /shutdown's access rules, checked without a network: the remote address is the fake exchange's. */
 class EndpointsTest {
 
-    private final ServiceGroup group = ServiceGroup.builder().add("idle", context -> context.awaitStop()).build();
+    private final ServiceGroupBuilder builder = ServiceGroup.builder().add("idle", context -> context.awaitStop());
+    private final GroupHandle handle = builder.handle();
+    private final ServiceGroup group = builder.build();
 
     /** Without a token, a client that is not on loopback gets 403 and nothing stops. */
     @Test
     void nonLoopbackClientIsForbiddenWithoutToken() throws Exception {
         FakeExchange exchange = new FakeExchange("GET", "203.0.113.7", null);
-        new Endpoints(() -> group, Optional.empty()).shutdown().handle(exchange);
+        new Endpoints(handle, Optional.empty()).shutdown().handle(exchange);
         assertEquals(403, exchange.status);
         assertTrue(group.cause().isEmpty());
     }
@@ -36,7 +40,7 @@ class EndpointsTest {
     @Test
     void loopbackClientMayStopWithoutToken() throws Exception {
         FakeExchange exchange = new FakeExchange("POST", "127.0.0.1", null);
-        new Endpoints(() -> group, Optional.empty()).shutdown().handle(exchange);
+        new Endpoints(handle, Optional.empty()).shutdown().handle(exchange);
         assertEquals(200, exchange.status);
         assertEquals("close", exchange.responseHeaders.getFirst("Connection"));
         assertEquals("/shutdown", group.cause().orElseThrow().toString());
@@ -46,7 +50,7 @@ class EndpointsTest {
     @Test
     void tokenAllowsAnyClient() throws Exception {
         FakeExchange exchange = new FakeExchange("GET", "203.0.113.7", "BEARER t0k3n");
-        new Endpoints(() -> group, Optional.of("t0k3n")).shutdown().handle(exchange);
+        new Endpoints(handle, Optional.of("t0k3n")).shutdown().handle(exchange);
         assertEquals(200, exchange.status);
         assertTrue(group.cause().isPresent());
     }
@@ -54,7 +58,7 @@ class EndpointsTest {
     /** With a token, a missing header gets 401 with a challenge, a wrong token 403; nothing stops. */
     @Test
     void missingOrWrongTokenIsRefused() throws Exception {
-        Endpoints endpoints = new Endpoints(() -> group, Optional.of("t0k3n"));
+        Endpoints endpoints = new Endpoints(handle, Optional.of("t0k3n"));
         FakeExchange missing = new FakeExchange("GET", "127.0.0.1", null);
         endpoints.shutdown().handle(missing);
         assertEquals(401, missing.status);

@@ -27,11 +27,11 @@ class OutcomeTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     private static MemberResult result(String name, MemberResult.Status status) {
-        return new MemberResult(name, status, null, Duration.ofMillis(10));
+        return MemberResult.of(name, status, null, Duration.ofMillis(10));
     }
 
     private static Outcome outcome(StopCause cause, MemberResult... results) {
-        return new Outcome(cause, List.of(results), Duration.ofMillis(42), TIMEOUT);
+        return Outcome.of(cause, List.of(results), Duration.ofMillis(42), TIMEOUT);
     }
 
     // ---- StopCause ----
@@ -94,11 +94,11 @@ class OutcomeTest {
     /** MemberResult's toString: name=status, the stop time when known, the error when there is one. */
     @Test
     void memberResultToStringForms() {
-        assertEquals("a=stopped in 12ms", new MemberResult("a", STOPPED, null, Duration.ofMillis(12)).toString());
+        assertEquals("a=stopped in 12ms", MemberResult.of("a", STOPPED, null, Duration.ofMillis(12)).toString());
         assertEquals("b=failed in 7ms (boom)",
-                new MemberResult("b", FAILED, new IOException("boom"), Duration.ofMillis(7)).toString());
-        assertEquals("c=not_started", new MemberResult("c", NOT_STARTED, null, null).toString());
-        assertEquals("d=abandoned", new MemberResult("d", ABANDONED, null, null).toString());
+                MemberResult.of("b", FAILED, new IOException("boom"), Duration.ofMillis(7)).toString());
+        assertEquals("c=not_started", MemberResult.of("c", NOT_STARTED, null, null).toString());
+        assertEquals("d=abandoned", MemberResult.of("d", ABANDONED, null, null).toString());
     }
 
     // ---- Outcome ----
@@ -142,9 +142,9 @@ class OutcomeTest {
         Exception cleanup = new IOException("cleanup");
         Exception interrupted = new InterruptedException("interrupted");
         Outcome outcome = outcome(StopCause.memberFailed("w", boom),
-                new MemberResult("x", FAILED, cleanup, Duration.ofMillis(1)),
-                new MemberResult("w", FAILED, boom, null),
-                new MemberResult("y", FORCED, interrupted, Duration.ofMillis(2)));
+                MemberResult.of("x", FAILED, cleanup, Duration.ofMillis(1)),
+                MemberResult.of("w", FAILED, boom, null),
+                MemberResult.of("y", FORCED, interrupted, Duration.ofMillis(2)));
         Exception failure = outcome.failure().orElseThrow();
         assertEquals("group stopped: member w failed: boom", failure.getMessage());
         assertSame(boom, failure.getCause());
@@ -159,8 +159,8 @@ class OutcomeTest {
         Exception second = new IOException("second");
         Outcome outcome = outcome(StopCause.requested("SIGTERM"),
                 result("a", STOPPED),
-                new MemberResult("b", FAILED, first, Duration.ofMillis(1)),
-                new MemberResult("c", FAILED, second, Duration.ofMillis(1)));
+                MemberResult.of("b", FAILED, first, Duration.ofMillis(1)),
+                MemberResult.of("c", FAILED, second, Duration.ofMillis(1)));
         Exception failure = outcome.failure().orElseThrow();
         assertEquals("group stopped: SIGTERM", failure.getMessage());
         assertSame(first, failure.getCause());
@@ -178,7 +178,7 @@ class OutcomeTest {
     @Test
     void outcomeToString() {
         Outcome outcome = outcome(StopCause.requested("SIGTERM"), result("a", STOPPED),
-                new MemberResult("b", ABANDONED, null, null));
+                MemberResult.of("b", ABANDONED, null, null));
         assertEquals("cause=SIGTERM stopTime=42ms members=[a=stopped in 10ms, b=abandoned]", outcome.toString());
         assertEquals(TIMEOUT, outcome.timeout());
         assertEquals(Duration.ofMillis(42), outcome.stopTime());
