@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * A group member that runs a {@link Job} every {@code interval}, at a fixed rate (a tick missed while a job
@@ -31,6 +32,7 @@ public final class Worker implements Service {
 
     private final Duration interval;
     private final Job job;
+    private final LongSupplier clock;
     private final AtomicLong jobsRun = new AtomicLong();
     private final AtomicLong jobsFailed = new AtomicLong();
     private volatile long lastJobNanos = -1;
@@ -42,11 +44,17 @@ public final class Worker implements Service {
      * @param job      the work
      */
     public Worker(Duration interval, Job job) {
+        this(interval, job, System::nanoTime);
+    }
+
+    /** A worker on the given clock ({@link System#nanoTime()} in use; another in tests of the schedule). */
+    Worker(Duration interval, Job job, LongSupplier clock) {
         if (interval.isZero() || interval.isNegative()) {
             throw new IllegalArgumentException("worker interval must be above zero: " + interval);
         }
         this.interval = interval;
         this.job = Objects.requireNonNull(job, "job");
+        this.clock = clock;
     }
 
     /** {@return jobs run so far, failed or not} */
@@ -69,22 +77,22 @@ public final class Worker implements Service {
     public void run(ServiceContext context) throws Exception {
         context.started();
         long period = interval.toNanos();
-        long next = System.nanoTime() + period;
+        long next = clock.getAsLong() + period;
         for (long tick = 1; ; tick++) {
-            if (context.awaitStop(Duration.ofNanos(next - System.nanoTime()))) {
+            if (context.awaitStop(Duration.ofNanos(next - clock.getAsLong()))) {
                 return;
             }
-            long start = System.nanoTime();
+            long start = clock.getAsLong();
             try {
                 job.run(tick);
             } catch (Exception | Error e) {
                 jobsFailed.incrementAndGet();
                 throw e;
             } finally {
-                lastJobNanos = System.nanoTime() - start;
+                lastJobNanos = clock.getAsLong() - start;
                 jobsRun.incrementAndGet();
             }
-            long now = System.nanoTime();
+            long now = clock.getAsLong();
             next += period;
             if (next <= now) {
                 // overran: skip the missed ticks

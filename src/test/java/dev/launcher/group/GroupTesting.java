@@ -19,6 +19,8 @@ final class GroupTesting {
 
     /** How long a test waits for something that should happen promptly; a bound, not a measurement. */
     static final Duration PROMPTLY = Duration.ofSeconds(5);
+    /** A requested stop, as a signal gives it. */
+    static final StopCause SIGTERM = StopCause.requested("SIGTERM");
     /** Scheduling slack added to upper bounds of timing assertions (2 cores, other builds running). */
     static final Duration SLACK = Duration.ofMillis(1500);
 
