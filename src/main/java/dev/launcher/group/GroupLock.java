@@ -69,13 +69,11 @@ final class GroupLock {
         try {
             if (deadline == FOREVER) {
                 changed.await();
-                return true;
-            }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
+            } else if (passed(deadline)) {
                 return false;
+            } else {
+                changed.awaitNanos(deadline - System.nanoTime());
             }
-            changed.awaitNanos(left);
             return true;
         } finally {
             lock.unlock();
