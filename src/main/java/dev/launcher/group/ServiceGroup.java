@@ -320,22 +320,21 @@ public final class ServiceGroup {
 
     // ---- what members report, on their threads ----
 
-    /** A member called {@link ServiceContext#started()}. */
+    /** A member called {@link ServiceContext#started()}: the first call is heard, and may make the group ready. */
     void memberStarted(Member member) {
-        int[] started = {0, 0};   // first report, group now ready
-        lock.run(() -> {
-            if (member.markStarted()) {
-                started[0] = 1;
-                if (++startedCount == members.size() && state == State.STARTING) {
-                    moveTo(State.RUNNING);
-                    started[1] = 1;
-                }
+        State now = lock.read(() -> {
+            if (!member.markStarted()) {
+                return null;
             }
+            if (++startedCount == members.size() && state == State.STARTING) {
+                moveTo(State.RUNNING);
+            }
+            return state;
         });
-        if (started[0] == 1) {
+        if (now != null) {
             notifyListener(() -> listener.memberStarted(member.name));
         }
-        if (started[1] == 1) {
+        if (now == State.RUNNING) {   // only the last first report finds the group RUNNING
             Duration startTime = Duration.ofNanos(System.nanoTime() - runStartedAt);
             notifyListener(() -> listener.ready(startTime));
         }
@@ -387,6 +386,7 @@ public final class ServiceGroup {
         if (state == State.DRAINING) {
             moveTo(State.STOPPING);
         }
+        lock.signalAll();
     }
 
     /** The drain delay for this trigger: the configured one for a requested stop, else none. */
