@@ -32,6 +32,11 @@ final class Connection implements Runnable {
     private static final long LINGER_BYTES = 1024 * 1024;
     /** How long the rest of a small unread request body may take to arrive before the connection gives up on it. */
     private static final int DISCARD_MILLIS = 1000;
+    /**
+     * The largest fixed-length request body an event loop receives whole before running the exchange (so that a
+     * slow client holds no thread); larger ones the handler reads as they come.
+     */
+    static final int BUFFERED_BODY_BYTES = 16 * 1024;
 
     private final LauncherHttpServer server;
     private final Wire wire;
@@ -44,8 +49,17 @@ final class Connection implements Runnable {
     private OutputStream output;
     private volatile ServerExchange exchange;
     private final HeadBuffer headBuffer = new HeadBuffer();
-    /** When the head being read must have arrived ({@code nanoTime}); 0 when no head is being read. */
-    private volatile long headDeadline;
+    /**
+     * When what is being received must have arrived ({@code nanoTime}): a head (the request time limit), or a
+     * body buffered before its exchange (an idle interval after its last piece); 0 when nothing is.
+     */
+    private volatile long arrivalDeadline;
+    /** A head parsed on the loop whose exchange waits for its body to arrive; the serving thread's only. */
+    private RequestHead pending;
+    /** The head the loop refused, to be answered. */
+    private HttpError refusal;
+    /** How many bytes of {@link #pending}'s body had arrived at the last look. */
+    private int bodyBuffered;
     /** When the connection last became idle ({@code nanoTime}). */
     private volatile long idleSince = System.nanoTime();
     /** The loop's key of this connection's channel (event loop only). */
@@ -108,7 +122,7 @@ final class Connection implements Runnable {
             if (!state.compareAndSet(IDLE, READING) && !state.compareAndSet(ACTIVE, READING)) {
                 return Next.CLOSE;
             }
-            headDeadline = System.nanoTime() + limits.requestMillis() * 1_000_000L;
+            arrivalDeadline = System.nanoTime() + limits.requestMillis() * 1_000_000L;
             Next next = serveOne(null);
             if (next != Next.KEEP) {
                 return next;
@@ -117,13 +131,13 @@ final class Connection implements Runnable {
     }
 
     /**
-     * Serves one request: reads its head unless given (waiting for it until {@link #headDeadline}), runs its
+     * Serves one request: reads its head unless given (waiting for it until {@link #arrivalDeadline}), runs its
      * exchange, and says what the connection does next. The state is {@code READING} on entry.
      */
     private Next serveOne(RequestHead given) throws IOException, InterruptedException {
         RequestHead head = given;
         if (head == null) {
-            input.deadline(headDeadline);
+            input.deadline(arrivalDeadline);
             try {
                 head = RequestHead.read(input, limits.maxHeadBytes(), limits.maxHeaders());
             } catch (HttpError e) {
@@ -137,7 +151,7 @@ final class Connection implements Runnable {
                 return Next.CLOSE;
             }
         }
-        headDeadline = 0;
+        arrivalDeadline = 0;
         if (!state.compareAndSet(READING, ACTIVE)) {
             return Next.CLOSE;
         }
@@ -216,43 +230,41 @@ final class Connection implements Runnable {
 
     private void serveArrived(EventLoop.Tenure tenure) throws IOException, InterruptedException {
         while (true) {
-            if (input.buffered() == 0) {
-                if (becomeIdle()) {
-                    loop.watch(this);
+            RequestHead head = pending;
+            if (head == null) {
+                if (input.buffered() == 0) {
+                    if (becomeIdle()) {
+                        loop.watch(this);
+                    }
+                    return;
                 }
-                return;
-            }
-            if (!moveTo(READING)) {
-                finish(true);
-                return;
-            }
-            if (headDeadline == 0) {
-                headDeadline = System.nanoTime() + limits.requestMillis() * 1_000_000L;
-            }
-            RequestHead head = null;
-            input.beginHead();
-            try {
-                head = RequestHead.read(input, limits.maxHeadBytes(), limits.maxHeaders());
-                input.endHead();
-            } catch (IOException e) {
-                if (e != RequestInput.WOULD_WAIT) {
-                    throw e;
+                if (!moveTo(READING)) {
+                    finish(true);
+                    return;
                 }
-                boolean full = input.headFillsBuffer();
-                input.rewindHead();
-                if (!full) {
+                Arrival arrival = headArrival();
+                if (arrival == Arrival.WAIT) {
                     loop.watch(this);
                     return;
                 }
-                // a head larger than the buffer is read while waiting, below
-            } catch (HttpError e) {
-                // read it again below, where errors are answered
-                input.rewindHead();
+                if (arrival == Arrival.REFUSED) {
+                    // answering may wait for the client: in a blocking section
+                    tenure.enterBlocking(this);
+                    try {
+                        refuse();
+                        finish(false);
+                    } finally {
+                        tenure.leaveBlocking();
+                    }
+                    return;
+                }
+                head = pending;
             }
-            if (head == null && input.buffered() == 0) {
-                finish(true);
+            if (!bodyArrived(head)) {
+                loop.watch(this);
                 return;
             }
+            pending = null;
             tenure.enterBlocking(this);
             Next next;
             try {
@@ -274,7 +286,83 @@ final class Connection implements Runnable {
         }
     }
 
-    /** Serves, on a thread that left the loop, what is buffered; then gives the connection back to the loop. */
+    /** What {@link #headArrival} found. */
+    private enum Arrival {
+        /** The head is parsed: {@link #pending}. */
+        PARSED,
+        /** More bytes must come first. */
+        WAIT,
+        /** The head was refused ({@link #refusal}): it is to be answered, and the connection closes. */
+        REFUSED
+    }
+
+    /**
+     * Parses the head that starts at the buffered bytes once it has all arrived, into {@link #pending}, or says to
+     * wait for more; never waits.
+     */
+    private Arrival headArrival() throws IOException {
+        if (arrivalDeadline == 0) {
+            arrivalDeadline = System.nanoTime() + limits.requestMillis() * 1_000_000L;
+        }
+        if (!input.headArrived(limits.maxHeadBytes())) {
+            if (input.full()) {
+                // a head larger than the buffer: room for all of it, up to the limit
+                input.reserve(limits.maxHeadBytes());
+            }
+            return Arrival.WAIT;
+        }
+        input.bufferedOnly(true);
+        try {
+            RequestHead head = RequestHead.read(input, limits.maxHeadBytes(), limits.maxHeaders());
+            if (head == null) {
+                throw new java.io.EOFException("no request");
+            }
+            pending = head;
+            arrivalDeadline = 0;
+            bodyBuffered = -1;
+            return Arrival.PARSED;
+        } catch (HttpError e) {
+            refusal = e;
+            return Arrival.REFUSED;
+        } finally {
+            input.bufferedOnly(false);
+            input.endScan();
+        }
+    }
+
+    /**
+     * {@return true if the exchange of {@code head} may run now} A fixed-length body up to
+     * {@link #BUFFERED_BODY_BYTES} is received whole first, without a thread; larger, chunked and
+     * {@code Expect: 100-continue} bodies are read by the handler as they come.
+     */
+    private boolean bodyArrived(RequestHead head) {
+        long length = head.bodyLength;
+        if (length <= 0 || length > BUFFERED_BODY_BYTES || head.expectContinue || input.buffered() >= length) {
+            arrivalDeadline = 0;
+            return true;
+        }
+        if (input.buffered() > bodyBuffered || arrivalDeadline == 0) {
+            // each piece gives the client another idle interval, as a read waiting for it would
+            arrivalDeadline = System.nanoTime() + limits.idleMillis() * 1_000_000L;
+        }
+        bodyBuffered = input.buffered();
+        input.reserve((int) length);
+        return false;
+    }
+
+    /** Answers the {@link #refusal}; the connection then closes, lingering. On a thread that may block. */
+    private void refuse() {
+        try {
+            sendError(refusal.status(), refusal.getMessage());
+        } catch (IOException | RuntimeException e) {
+            // closing anyway
+        }
+    }
+
+    /**
+     * Serves, on a thread that left the loop, the requests that have arrived whole; then gives the connection back
+     * to the loop, which waits for the rest.
+     */
     private void continueAway(Next next) {
         try {
             while (next == Next.KEEP && input.buffered() > 0) {
@@ -282,8 +370,18 @@ final class Connection implements Runnable {
                     next = Next.CLOSE;
                     break;
                 }
-                headDeadline = System.nanoTime() + limits.requestMillis() * 1_000_000L;
-                next = serveOne(null);
+                Arrival arrival = headArrival();
+                if (arrival == Arrival.REFUSED) {
+                    refuse();
+                    next = Next.LINGER;
+                    break;
+                }
+                if (arrival == Arrival.WAIT || !bodyArrived(pending)) {
+                    break;
+                }
+                RequestHead head = pending;
+                pending = null;
+                next = serveOne(head);
             }
         } catch (IOException | RuntimeException e) {
             next = Next.LINGER;
@@ -295,7 +393,8 @@ final class Connection implements Runnable {
             finish(next == Next.CLOSE);
             return;
         }
-        if (becomeIdle()) {
+        if (input.buffered() > 0 || pending != null || becomeIdle()) {
+            // a request part-way in stays READING: the loop goes on receiving it
             loop.giveBack(this);
         }
     }
@@ -331,7 +430,7 @@ final class Connection implements Runnable {
                     && wire.available() == 0 && state.compareAndSet(IDLE, CLOSED)) {
                 finish(true);
             }
-        } else if (current == READING && headDeadline != 0 && now - headDeadline > 0) {
+        } else if (current == READING && arrivalDeadline != 0 && now - arrivalDeadline > 0) {
             tenure.enterBlocking(this);
             try {
                 sendError(408, "request took too long to arrive");

@@ -3,6 +3,7 @@ package dev.launcher.http.server;
 import java.lang.reflect.Method;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,7 +30,10 @@ final class ConnectionThreads {
      * <p>The pool itself is unbounded: the server's connection limit bounds it (a bounded pool would reject a new
      * connection while the thread of one just closed is still on its way back to the pool).
      */
-    static ExecutorService create() {
+    static ExecutorService create(ThreadFactory factory) {
+        if (factory != null) {
+            return elasticPool("http-", STACK_BYTES, factory);
+        }
         if (virtualRequested()) {
             ExecutorService virtual = virtualThreads();
             if (virtual != null) {
@@ -65,9 +69,9 @@ final class ConnectionThreads {
      * {@return the threads the event loops run on} Unbounded, as each loop's owner may leave it in a blocking
      * handler; an idle thread is kept 30 s.
      */
-    static ExecutorService loopThreads(int port) {
+    static ExecutorService loopThreads(int port, ThreadFactory factory) {
         // handlers run on these: the JVM's default stack size
-        return elasticPool("http-loop-" + port + "-", 0);
+        return elasticPool("http-loop-" + port + "-", 0, factory);
     }
 
     /** True if {@link #create} makes virtual threads. */
@@ -85,15 +89,22 @@ final class ConnectionThreads {
     }
 
     private static ExecutorService platformPool() {
-        return elasticPool("http-", STACK_BYTES);
+        return elasticPool("http-", STACK_BYTES, null);
     }
 
-    /** {@return daemon threads named {@code prefix} + a count, made as needed, each kept 30 s when idle} */
-    private static ExecutorService elasticPool(String prefix, long stackBytes) {
+    /**
+     * {@return daemon threads named {@code prefix} + a count, made as needed (by {@code factory} if not null),
+     * each kept 30 s when idle}
+     */
+    private static ExecutorService elasticPool(String prefix, long stackBytes, ThreadFactory factory) {
         AtomicInteger count = new AtomicInteger();
         return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), task -> {
-            Thread thread = new Thread(null, task, prefix + count.incrementAndGet(), stackBytes);
-            thread.setDaemon(true);
+            String name = prefix + count.incrementAndGet();
+            Thread thread = factory != null ? factory.newThread(task) : new Thread(null, task, name, stackBytes);
+            if (thread != null) {
+                thread.setName(name);
+                thread.setDaemon(true);
+            }
             return thread;
         });
     }

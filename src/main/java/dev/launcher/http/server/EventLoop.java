@@ -16,7 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -60,46 +60,110 @@ final class EventLoop {
 
     /**
      * The time one thread owns the loop. It moves {@code LOOPING → BLOCKING → LOOPING …} as the owner enters and
-     * leaves blocking sections, and ends {@code HANDED_OFF} when the watchdog gives the loop to another thread while
-     * the owner is inside one; an owner learns it when it leaves the section.
+     * leaves blocking sections; when the watchdog gives the loop to another thread while the owner is inside one it
+     * moves {@code BLOCKING → HANDING} while the new thread starts, then {@code HANDED_OFF} (final) — or back to
+     * {@code BLOCKING} if no thread could be started. An owner learns it was handed off when it leaves the section.
      */
     static final class Tenure {
-        static final int LOOPING = 0;
-        static final int BLOCKING = 1;
-        static final int HANDED_OFF = 2;
 
-        private final AtomicInteger state = new AtomicInteger(LOOPING);
+        /** A tenure's states; {@link #moveTo} checks each move. */
+        enum State { LOOPING, BLOCKING, HANDING, HANDED_OFF }
+
+        private final AtomicReference<State> state = new AtomicReference<>(State.LOOPING);
         private final LoopWatchdog watchdog;
         private volatile long since;
         private volatile Connection serving;
+        /** When a failed hand-off may be tried again ({@code nanoTime}); meaningful while {@link #retrying}. */
+        private volatile long retryAt;
+        private volatile boolean retrying;
 
         Tenure(LoopWatchdog watchdog) {
             this.watchdog = watchdog;
         }
 
+        /**
+         * Moves from {@code from} to {@code to} if the state is {@code from}; false if it is not.
+         *
+         * @throws AssertionError if no tenure ever moves from {@code from} to {@code to}
+         */
+        boolean moveTo(State from, State to) {
+            boolean possible;
+            switch (from) {
+                case LOOPING:
+                    possible = to == State.BLOCKING;
+                    break;
+                case BLOCKING:
+                    possible = to == State.LOOPING || to == State.HANDING;
+                    break;
+                case HANDING:
+                    possible = to == State.BLOCKING || to == State.HANDED_OFF;
+                    break;
+                case HANDED_OFF:
+                default:
+                    possible = false;
+                    break;
+            }
+            if (!possible) {
+                throw new AssertionError("impossible tenure move " + from + " -> " + to);
+            }
+            return state.compareAndSet(from, to);
+        }
+
         /** The owner enters a section that may block, serving {@code connection}; nothing once handed off. */
         void enterBlocking(Connection connection) {
-            if (state.get() == LOOPING) {
+            if (state.get() == State.LOOPING) {
                 serving = connection;
                 since = System.nanoTime();
-                state.set(BLOCKING);
+                retrying = false;
+                moveTo(State.LOOPING, State.BLOCKING);
                 watchdog.watch();
             }
         }
 
-        /** {@return true if the caller still owns the loop} Ends a section. */
+        /**
+         * {@return true if the caller still owns the loop} Ends a section; while the watchdog is starting a thread
+         * to take the loop over, waits for it to be started (or not).
+         */
         boolean leaveBlocking() {
-            return state.compareAndSet(BLOCKING, LOOPING) || state.get() == LOOPING;
+            int spins = 0;
+            while (true) {
+                State current = state.get();
+                switch (current) {
+                    case LOOPING:
+                        return true;
+                    case BLOCKING:
+                        if (moveTo(State.BLOCKING, State.LOOPING)) {
+                            return true;
+                        }
+                        break;
+                    case HANDING:
+                        if (++spins < 100) {
+                            Thread.onSpinWait();
+                        } else {
+                            Thread.yield();
+                        }
+                        break;
+                    case HANDED_OFF:
+                    default:
+                        return false;
+                }
+            }
         }
 
         boolean handedOff() {
-            return state.get() == HANDED_OFF;
+            return state.get() == State.HANDED_OFF;
         }
     }
 
-    EventLoop(Executor threads) throws IOException {
+    /** How long the watchdog waits before it tries again to start a thread for a blocked loop. */
+    private static final long HAND_OFF_RETRY_NANOS = 10_000_000L;
+
+    private final ServerFailures failures;
+
+    EventLoop(Executor threads, ServerFailures failures) throws IOException {
         this.selector = Selector.open();
         this.threads = threads;
+        this.failures = failures;
     }
 
     /** Makes this loop accept connections from {@code listener} (non-blocking); before {@link #start()}. */
@@ -205,53 +269,59 @@ final class EventLoop {
      */
     boolean handOffIfBlocked(long now, long thresholdNanos) {
         Tenure current = tenure;
-        if (current == null || current.state.get() != Tenure.BLOCKING) {
+        if (current == null || current.state.get() != Tenure.State.BLOCKING) {
             // not started yet, or not in a section
             return false;
         }
-        if (now - current.since < thresholdNanos || closed
-                || !current.state.compareAndSet(Tenure.BLOCKING, Tenure.HANDED_OFF)) {
+        if (now - current.since < thresholdNanos || closed || (current.retrying && now - current.retryAt < 0)
+                || !current.moveTo(Tenure.State.BLOCKING, Tenure.State.HANDING)) {
             return true;
         }
         Connection blocked = current.serving;
         blocked.away(true);
         SelectionKey key = blocked.key();
-        if (key != null) {
-            try {
-                key.interestOps(0);
-            } catch (CancelledKeyException e) {
-                // closed meanwhile
-            }
-        }
+        interest(key, 0);
         Tenure next = new Tenure(current.watchdog);
         tenure = next;
         try {
             threads.execute(() -> run(next));
-        } catch (RejectedExecutionException e) {
-            // the server is stopping: its threads are gone
+        } catch (RuntimeException | Error e) {
+            // no thread (out of threads, or the server's threads are ending): the owner keeps the loop, and its
+            // other connections wait for its handler; tried again soon
+            tenure = current;
+            blocked.away(false);
+            interest(key, SelectionKey.OP_READ);
+            current.retryAt = now + HAND_OFF_RETRY_NANOS;
+            current.retrying = true;
+            current.moveTo(Tenure.State.HANDING, Tenure.State.BLOCKING);
+            if (!closed) {
+                failures.record("cannot start a thread to take over an event loop blocked in a handler", e,
+                        "the loop's other connections wait for that handler");
+            }
+            return true;
         }
+        current.moveTo(Tenure.State.HANDING, Tenure.State.HANDED_OFF);
         return true;
+    }
+
+    private static void interest(SelectionKey key, int ops) {
+        if (key != null) {
+            try {
+                key.interestOps(ops);
+            } catch (CancelledKeyException e) {
+                // closed meanwhile
+            }
+        }
     }
 
     private void run(Tenure mine) {
         try {
             while (!closed && !mine.handedOff()) {
-                if (ready.isEmpty()) {
-                    admitArrivals();
-                    if (ready.isEmpty()) {
-                        select();
-                    }
-                    if (acceptReady) {
-                        acceptReady = false;
-                        acceptWaiting();
-                    }
-                }
-                Connection connection;
-                while (!mine.handedOff() && (connection = ready.poll()) != null) {
-                    serve(connection, mine);
-                }
-                if (!mine.handedOff()) {
-                    sweepIfDue(mine);
+                try {
+                    turn(mine);
+                } catch (Error e) {
+                    // out of memory, most likely: what it cost is done; the loop goes on
+                    failures.record("an error on an event loop", e, "the loop goes on");
                 }
             }
             if (closed && !mine.handedOff()) {
@@ -270,14 +340,34 @@ final class EventLoop {
         }
     }
 
-    /** Serves one ready connection; an error a handler threw ends that connection only, and is reported. */
+    /** One turn of the loop: waits for what is ready, accepts, serves, sweeps. */
+    private void turn(Tenure mine) throws IOException {
+        if (ready.isEmpty()) {
+            admitArrivals();
+            if (ready.isEmpty()) {
+                select();
+            }
+            if (acceptReady) {
+                acceptReady = false;
+                acceptWaiting();
+            }
+        }
+        Connection connection;
+        while (!mine.handedOff() && (connection = ready.poll()) != null) {
+            serve(connection, mine);
+        }
+        if (!mine.handedOff()) {
+            sweepIfDue(mine);
+        }
+    }
+
+    /** Serves one ready connection; an error a handler threw ends that connection only, and is counted. */
     private void serve(Connection connection, Tenure mine) {
         try {
             connection.onReadable(mine);
         } catch (Error e) {
             connection.fail();
-            Thread thread = Thread.currentThread();
-            thread.getUncaughtExceptionHandler().uncaughtException(thread, e);
+            failures.record("an error while serving a connection", e, "the connection was closed");
         }
     }
 
@@ -293,12 +383,25 @@ final class EventLoop {
                 Connection connection = server.acceptFor(this);
                 if (connection != null) {
                     members.add(connection);
-                    connection.prepare();
-                    ready.add(connection);
+                    if (prepared(connection)) {
+                        ready.add(connection);
+                    }
                 }
             }
         } catch (NoSuchElementException none) {
             // none waiting, the limit, or stopping
+        }
+    }
+
+    /** {@return true if the connection got its buffers; if not (out of memory) it is closed, and counted} */
+    private boolean prepared(Connection connection) {
+        try {
+            connection.prepare();
+            return true;
+        } catch (Error e) {
+            connection.fail();
+            failures.record("cannot take buffers for a new connection", e, "the connection was closed");
+            return false;
         }
     }
 
@@ -316,12 +419,12 @@ final class EventLoop {
             SelectionKey key = connection.key();
             try {
                 connection.away(false);
-                if (key == null) {
-                    connection.prepare();
-                } else {
+                if (key != null) {
                     key.interestOps(SelectionKey.OP_READ);
+                    ready.add(connection);
+                } else if (prepared(connection)) {
+                    ready.add(connection);
                 }
-                ready.add(connection);
             } catch (CancelledKeyException e) {
                 connection.fail();
             }

@@ -94,6 +94,10 @@ public final class LauncherHttpServer extends HttpServer {
     /** While false, every response says {@code Connection: close}; consulted once per response. */
     private volatile java.util.function.BooleanSupplier keepAlive = () -> true;
 
+    private final ServerFailures failures = new ServerFailures();
+    /** Makes the server's threads (tests); null: its own. */
+    private java.util.concurrent.ThreadFactory threadFactory;
+
     /** How many event loops serve connections; 0 for a thread per connection. */
     private final int loopCount;
 
@@ -224,10 +228,10 @@ public final class LauncherHttpServer extends HttpServer {
         started = true;
         int port = boundAddress.getPort();
         if (executor == null && loopCount > 0) {
-            ownExecutor = ConnectionThreads.loopThreads(port);
+            ownExecutor = ConnectionThreads.loopThreads(port, threadFactory);
             try {
                 for (int i = 0; i < loopCount; i++) {
-                    loops.add(new EventLoop(ownExecutor));
+                    loops.add(new EventLoop(ownExecutor, failures));
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot open a selector", e);
@@ -241,7 +245,7 @@ public final class LauncherHttpServer extends HttpServer {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot register the listening socket", e);
             }
-            watchdog = new LoopWatchdog(List.copyOf(loops));
+            watchdog = new LoopWatchdog(List.copyOf(loops), failures);
             watchdog.start("http-watchdog-" + port);
             for (EventLoop loop : loops) {
                 loop.start(watchdog);
@@ -249,7 +253,7 @@ public final class LauncherHttpServer extends HttpServer {
             return;
         }
         if (executor == null) {
-            ownExecutor = ConnectionThreads.create();
+            ownExecutor = ConnectionThreads.create(threadFactory);
             executor = ownExecutor;
         }
         try {
@@ -322,13 +326,16 @@ public final class LauncherHttpServer extends HttpServer {
         try {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, limits.noDelay());
             connection = new Connection(this, Wire.nonBlocking(channel), limits, loop);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             try {
                 channel.close();
             } catch (IOException ignored) {
                 // gone either way
             }
             connectionPermits.release();
+            if (e instanceof Error) {
+                failures.record("cannot take in a new connection", e, "the connection was closed");
+            }
             return null;
         }
         connections.add(connection);
@@ -397,17 +404,22 @@ public final class LauncherHttpServer extends HttpServer {
             acceptSelector = selector;
             while (!stopping) {
                 connectionPermits.acquire();
-                SocketChannel channel = null;
-                while (!stopping && (channel = listener.accept()) == null) {
-                    selector.select();
-                    selector.selectedKeys().clear();
-                }
-                if (channel == null) {
+                try {
+                    SocketChannel channel = null;
+                    while (!stopping && (channel = listener.accept()) == null) {
+                        selector.select();
+                        selector.selectedKeys().clear();
+                    }
+                    if (channel == null) {
+                        connectionPermits.release();
+                        return;
+                    }
+                    channel.configureBlocking(true);
+                    serve(channel);
+                } catch (Error e) {
                     connectionPermits.release();
-                    return;
+                    failures.record("an error on the accept thread", e, "accepting goes on");
                 }
-                channel.configureBlocking(true);
-                serve(channel);
             }
         } catch (IOException | InterruptedException | RuntimeException e) {
             // the listener closed, or the server stops
@@ -424,13 +436,16 @@ public final class LauncherHttpServer extends HttpServer {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, limits.noDelay());
             Wire wire = loop != null ? Wire.nonBlocking(channel) : Wire.blocking(channel.socket());
             connection = new Connection(this, wire, limits, loop);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             try {
                 channel.close();
             } catch (IOException ignored) {
                 // gone either way
             }
             connectionPermits.release();
+            if (e instanceof Error) {
+                failures.record("cannot take in a new connection", e, "the connection was closed");
+            }
             return;
         }
         connections.add(connection);
@@ -440,9 +455,12 @@ public final class LauncherHttpServer extends HttpServer {
         }
         try {
             executor.execute(connection);
-        } catch (RejectedExecutionException e) {
+        } catch (RejectedExecutionException | Error e) {
             connection.abort();
             ended(connection);
+            if (!stopping) {
+                failures.record("cannot start a thread for a connection", e, "the connection was closed");
+            }
         }
     }
 
@@ -661,6 +679,23 @@ public final class LauncherHttpServer extends HttpServer {
         if (ownExecutor != null) {
             ownExecutor.shutdown();
         }
+    }
+
+    /**
+     * {@return how many failures the server survived since it was created} A thread it could not start, or an
+     * {@link Error} on one of its threads: each cost at most one connection (or, for a blocked loop that could not
+     * be handed to a new thread, a wait for its handler) and was logged.
+     */
+    public long survivedFailures() {
+        return failures.count();
+    }
+
+    /** Makes the server's own threads with {@code factory} (a test's, to make them fail); before {@link #start()}. */
+    synchronized void threadFactory(java.util.concurrent.ThreadFactory factory) {
+        if (started) {
+            throw new IllegalStateException("server already started");
+        }
+        this.threadFactory = factory;
     }
 
     @Override

@@ -25,8 +25,11 @@ final class LoopWatchdog implements Runnable {
     /** True while the watchdog sleeps until a loop enters a blocking section. */
     private final AtomicBoolean asleep = new AtomicBoolean();
 
-    LoopWatchdog(List<EventLoop> loops) {
+    private final ServerFailures failures;
+
+    LoopWatchdog(List<EventLoop> loops, ServerFailures failures) {
         this.loops = loops;
+        this.failures = failures;
     }
 
     /** Starts watching on a daemon thread named {@code name}. */
@@ -63,6 +66,16 @@ final class LoopWatchdog implements Runnable {
 
     @Override
     public void run() {
+        while (!stopped) {
+            try {
+                watchLoops();
+            } catch (Error e) {
+                failures.record("an error in the event loops' watchdog", e, "watching goes on");
+            }
+        }
+    }
+
+    private void watchLoops() {
         long nap = BUSY_NAP_NANOS;
         while (!stopped) {
             if (nap >= QUIET_NAP_NANOS && !check()) {
@@ -91,9 +104,8 @@ final class LoopWatchdog implements Runnable {
         for (EventLoop loop : loops) {
             try {
                 busy |= loop.handOffIfBlocked(now, THRESHOLD_NANOS);
-            } catch (RuntimeException e) {
-                Thread self = Thread.currentThread();
-                self.getUncaughtExceptionHandler().uncaughtException(self, e);
+            } catch (RuntimeException | Error e) {
+                failures.record("the watchdog's check of an event loop failed", e, "watching goes on");
             }
         }
         return busy;

@@ -12,31 +12,32 @@ import java.nio.charset.StandardCharsets;
  * <p>Reads may run against a deadline ({@link #deadline(long)}): a read that would pass it throws
  * {@link SocketTimeoutException}. Without one, reads wait at most {@link #timeout(int)}.
  *
- * <p>An event loop parses a head {@linkplain #beginHead() without waiting}: a read that would wait throws
- * {@link #WOULD_WAIT}, the bytes of the head so far stay in the buffer, and {@link #rewindHead()} goes back to
- * its start, to parse it again once more bytes came.
+ * <p>An event loop never waits: it {@linkplain #readNow() reads what has arrived} and parses a head only once
+ * {@link #headArrived} says it is all there (or too large to wait for), so that parsing it reads only buffered
+ * bytes; each byte is scanned once, however many pieces the head comes in. The buffer grows, up to the head
+ * limit, for a head larger than it ({@link #reserve}).
  */
 final class RequestInput extends InputStream {
 
-    /** Thrown, while parsing a head without waiting, by a read that would have to wait. */
-    static final IOException WOULD_WAIT = new IOException("a read would wait", null) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public synchronized Throwable fillInStackTrace() {
-            return this;
-        }
-    };
-
     private final Wire wire;
-    private final byte[] buffer;
+    private byte[] buffer;
     private int position;
     private int limit;
     private long deadlineNanos;
     private boolean hasDeadline;
     private int timeoutMillis;
-    /** Where the head being parsed without waiting starts; -1 when reads may wait. */
-    private int headStart = -1;
+    /** True while only buffered bytes may be read: a read that would wait fails instead. */
+    private boolean bufferedOnly;
+    /** Where the head being scanned starts; -1 when none is. */
+    private int scanHead = -1;
+    /** The next byte {@link #headArrived} looks at. */
+    private int scanAt;
+    /** Bytes of the current line scanned so far, its CR excluded. */
+    private int lineBytes;
+    /** True if a request line was scanned (empty lines before it do not end a head). */
+    private boolean sawLine;
+    /** True if the last byte scanned was a CR. */
+    private boolean pendingCr;
 
     RequestInput(Wire wire, byte[] buffer) {
         this.wire = wire;
@@ -79,7 +80,7 @@ final class RequestInput extends InputStream {
      * @return the bytes read, 0 if none or the buffer is full, -1 at end of stream
      */
     int readNow() throws IOException {
-        if (position == limit) {
+        if (position == limit && scanHead < 0) {
             position = 0;
             limit = 0;
         } else if (limit == buffer.length && position > 0) {
@@ -95,54 +96,91 @@ final class RequestInput extends InputStream {
         return n;
     }
 
-    /** From here until {@link #endHead()}, reads do not wait: they throw {@link #WOULD_WAIT}. */
-    void beginHead() {
-        headStart = position;
+    /**
+     * Makes room for {@code bytes} from the current position on (a head or a body to be buffered whole), growing
+     * the buffer if it is smaller; what is buffered stays.
+     */
+    void reserve(int bytes) {
+        if (position > 0 && buffer.length - position < bytes) {
+            compact(position);
+        }
+        if (buffer.length < bytes) {
+            buffer = java.util.Arrays.copyOf(buffer, bytes);
+        }
     }
 
-    /** Goes back to where {@link #beginHead()} was, keeping the bytes; reads may wait again. */
-    void rewindHead() {
-        position = headStart;
-        headStart = -1;
+    /** {@return true if the buffer has no room left for another byte} */
+    boolean full() {
+        return limit == buffer.length && position == 0;
     }
 
-    /** Ends parsing without waiting: reads may wait again. */
-    void endHead() {
-        headStart = -1;
+    /**
+     * {@return true if the request head that starts at the current position has arrived whole — up to the empty
+     * line that ends it — or can be judged without more bytes: {@code maxHeadBytes} are buffered, or a bare CR}
+     * Parsing it then never waits. Scans only the bytes that came since the last call for the same head.
+     */
+    boolean headArrived(int maxHeadBytes) {
+        if (scanHead != position) {
+            scanHead = position;
+            scanAt = position;
+            lineBytes = 0;
+            sawLine = false;
+            pendingCr = false;
+        }
+        byte[] bytes = buffer;
+        int end = limit;
+        for (int i = scanAt; i < end; i++) {
+            byte b = bytes[i];
+            if (pendingCr && b != '\n') {
+                // a bare CR: the parser refuses it
+                scanAt = i;
+                return true;
+            }
+            if (b == '\r') {
+                pendingCr = true;
+            } else if (b == '\n') {
+                pendingCr = false;
+                if (lineBytes == 0 && sawLine) {
+                    scanAt = i + 1;
+                    return true;
+                }
+                sawLine |= lineBytes > 0;
+                lineBytes = 0;
+            } else {
+                lineBytes++;
+            }
+        }
+        scanAt = end;
+        return end - scanHead >= maxHeadBytes;
     }
 
-    /** {@return true if the head being parsed fills the whole buffer: it cannot be parsed without waiting} */
-    boolean headFillsBuffer() {
-        return headStart == 0 && limit == buffer.length;
+    /** Forgets the head being scanned (its bytes were consumed, or the connection goes on another way). */
+    void endScan() {
+        scanHead = -1;
     }
 
     private void compact(int from) {
         System.arraycopy(buffer, from, buffer, 0, limit - from);
         limit -= from;
         position -= from;
-        if (headStart >= 0) {
-            headStart -= from;
+        if (scanHead >= 0) {
+            scanHead -= from;
+            scanAt -= from;
         }
+    }
+
+    /**
+     * From now on, while {@code only}, reads take only what is buffered: one that would wait fails with an
+     * {@link java.io.EOFException} (a head {@link #headArrived} judged whole must parse without waiting).
+     */
+    void bufferedOnly(boolean only) {
+        bufferedOnly = only;
     }
 
     /** Refills the empty buffer; returns the bytes read, or -1 at end of stream. */
     private int fill() throws IOException {
-        if (headStart >= 0) {
-            // parsing without waiting: keep the head so far, take only what has arrived
-            if (headStart > 0) {
-                compact(headStart);
-            }
-            if (limit == buffer.length) {
-                throw WOULD_WAIT;
-            }
-            int n = wire.readNow(buffer, limit, buffer.length - limit);
-            if (n == 0) {
-                throw WOULD_WAIT;
-            }
-            if (n > 0) {
-                limit += n;
-            }
-            return n;
+        if (bufferedOnly) {
+            throw new java.io.EOFException("a request head read past what had arrived");
         }
         int millis = timeoutMillis;
         if (hasDeadline) {
@@ -175,7 +213,7 @@ final class RequestInput extends InputStream {
             return 0;
         }
         if (position == limit) {
-            if (length >= buffer.length && !hasDeadline && headStart < 0) {
+            if (length >= buffer.length && !hasDeadline) {
                 // a large read goes straight to the wire
                 return wire.read(target, offset, length, timeoutMillis);
             }
