@@ -1,5 +1,6 @@
 package dev.launcher.it;
 
+import dev.launcher.testing.FreePorts;
 import dev.launcher.testing.Json;
 import dev.launcher.testing.LauncherProcess;
 import dev.launcher.testing.LogLines;
@@ -10,8 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -135,7 +134,7 @@ class PrometheusIT {
         try (LauncherProcess launcher = LauncherProcess.start("--addr", "127.0.0.1:0", "--drain-delay", "8s",
                 "--shutdown-timeout", "15s")) {
             int port = launcher.awaitPort();
-            int apiPort = freePort();
+            int apiPort = FreePorts.pick(1).get(0);
             Path config = dir.resolve("prometheus.yml");
             Files.writeString(config, String.join("\n",
                     "global:",
@@ -230,69 +229,59 @@ class PrometheusIT {
         }
 
         /** How many alerting rules have been evaluated without error; fails on one that reports an error. */
-        @SuppressWarnings("unchecked")
         long rulesEvaluated() throws IOException, InterruptedException {
             long ok = 0;
-            Map<String, Object> data = (Map<String, Object>) get("rules?type=alert").get("data");
-            for (Object group : (List<Object>) data.get("groups")) {
-                for (Object rule : (List<Object>) ((Map<String, Object>) group).get("rules")) {
-                    Map<String, Object> fields = (Map<String, Object>) rule;
-                    assertTrue(!"err".equals(fields.get("health")), "rule failed: " + fields);
-                    ok += "ok".equals(fields.get("health")) ? 1 : 0;
+            for (Map<String, Object> group : objects(data("rules?type=alert"), "groups")) {
+                for (Map<String, Object> rule : objects(group, "rules")) {
+                    assertTrue(!"err".equals(rule.get("health")), "rule failed: " + rule);
+                    ok += "ok".equals(rule.get("health")) ? 1 : 0;
                 }
             }
             return ok;
         }
 
         /** Whether the alert is pending or firing now. */
-        @SuppressWarnings("unchecked")
         boolean alertActive(String name) throws IOException, InterruptedException {
-            Map<String, Object> data = (Map<String, Object>) get("alerts").get("data");
-            for (Object alert : (List<Object>) data.get("alerts")) {
-                Map<String, Object> fields = (Map<String, Object>) alert;
-                if (name.equals(((Map<String, Object>) fields.get("labels")).get("alertname"))) {
-                    return List.of("pending", "firing").contains(String.valueOf(fields.get("state")));
-                }
-            }
-            return false;
+            return objects(data("alerts"), "alerts").stream()
+                    .filter(alert -> name.equals(((Map<?, ?>) alert.get("labels")).get("alertname")))
+                    .anyMatch(alert -> List.of("pending", "firing").contains(String.valueOf(alert.get("state"))));
         }
 
         /** The health of the scrape target on {@code port} ("up", "down", "unknown"), or "" while not listed. */
-        @SuppressWarnings("unchecked")
         String targetHealth(int port) throws IOException, InterruptedException {
-            Map<String, Object> data = (Map<String, Object>) get("targets").get("data");
-            for (Object target : (List<Object>) data.get("activeTargets")) {
-                Map<String, Object> fields = (Map<String, Object>) target;
-                if (String.valueOf(fields.get("scrapeUrl")).equals("http://127.0.0.1:" + port + "/metrics")) {
-                    return String.valueOf(fields.get("health"));
-                }
-            }
-            return "";
+            return objects(data("targets"), "activeTargets").stream()
+                    .filter(target -> target.get("scrapeUrl").equals("http://127.0.0.1:" + port + "/metrics"))
+                    .map(target -> String.valueOf(target.get("health"))).findFirst().orElse("");
+        }
+
+        @SuppressWarnings("unchecked")
+        private static List<Map<String, Object>> objects(Map<String, Object> parent, String key) {
+            return (List<Map<String, Object>>) parent.get(key);
         }
 
         /** The instant query's single value, if it is one finite number. */
-        @SuppressWarnings("unchecked")
         Optional<Double> value(String query) throws IOException, InterruptedException {
-            Map<String, Object> data = (Map<String, Object>) get("query?query="
-                    + URLEncoder.encode(query, StandardCharsets.UTF_8)).get("data");
+            Map<String, Object> data = data("query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8));
             assertEquals("vector", data.get("resultType"), query);
-            List<Object> result = (List<Object>) data.get("result");
+            List<Map<String, Object>> result = objects(data, "result");
             if (result.size() != 1) {
                 assertTrue(result.isEmpty(), query + " gave " + result);
                 return Optional.empty();
             }
-            List<Object> pair = (List<Object>) ((Map<String, Object>) result.get(0)).get("value");
+            List<?> pair = (List<?>) result.get(0).get("value");
             double value = Double.parseDouble(String.valueOf(pair.get(1)));
             return Double.isFinite(value) ? Optional.of(value) : Optional.empty();
         }
 
-        private Map<String, Object> get(String path) throws IOException, InterruptedException {
+        /** The {@code data} of a successful answer to {@code GET /api/v1/PATH}. */
+        @SuppressWarnings("unchecked")
+        private Map<String, Object> data(String path) throws IOException, InterruptedException {
             HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(base + path))
                     .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, response.statusCode(), path + ": " + response.body());
             Map<String, Object> body = Json.object(response.body());
             assertEquals("success", body.get("status"), response.body());
-            return body;
+            return (Map<String, Object>) body.get("data");
         }
     }
 
@@ -304,12 +293,6 @@ class PrometheusIT {
                 .filter(Files::isExecutable).findFirst().orElse(null);
         assumeTrue(found != null, name + " is not installed (Debian package prometheus): no real server to check");
         return found;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     /** SIGTERM to the server's pid, then SIGKILL if it has not exited within 10 s. */
