@@ -199,7 +199,7 @@ public final class HttpService implements Service {
         } catch (IOException | RuntimeException e) {
             problem = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         }
-        throw new ListenException("cannot listen on the inherited socket: " + problem, null);
+        throw new ListenException("the inherited socket", problem, null);
     }
 
     private LauncherHttpServer bindAddress() throws ListenException {
