@@ -97,6 +97,7 @@ class BehindProxyIT {
             a.start();
             b.start();
             MixedLoad load;
+            List<String> stops = new ArrayList<>();
             long millis;
             Figures figures;
             try (ProxyProcess running = proxy.start(dir, front, a.port(), b.port())) {
@@ -108,6 +109,7 @@ class BehindProxyIT {
                     for (OrdersInstance instance : List.of(a, b)) {
                         long before = load.gets() + load.posts();
                         assertEquals(0, instance.stop(), instance.log());
+                        stops.add(instance.port() + " " + stopLine(instance.log()));
                         instance.start();
                         instance.awaitTraffic(TRAFFIC);
                         assertTrue(load.gets() + load.posts() > before, "no request completed during a restart");
@@ -125,6 +127,7 @@ class BehindProxyIT {
                             + " %s; slowest %d ms; %d ms%n", proxy.name(), drain, load.gets() + load.posts(),
                     load.gets(), load.posts(), load.connections(), load.failures().size(), figures.summary(),
                     load.slowestMillis(), millis);
+            System.out.println("  stops (port, when the HTTP member was asked to stop): " + stops);
             assertTrue(load.failures().isEmpty(), load.failures().size() + " failures: "
                     + load.failures().subList(0, Math.min(20, load.failures().size())));
             checkOrders(load, List.of(a, b));
@@ -132,6 +135,13 @@ class BehindProxyIT {
             assertEquals(List.of(0, 0), a.exits());
             assertEquals(List.of(0, 0), b.exits());
         }
+    }
+
+    /** {@return the time the group asked its members to stop, as epoch seconds (nginx's {@code $msec})} */
+    private static String stopLine(String log) {
+        Matcher matcher = Pattern.compile("(?m)^(\\S+) stopping all members").matcher(log);
+        return matcher.find() ? String.format("%.3f", java.time.Instant.parse(matcher.group(1)).toEpochMilli() / 1000.0)
+                : "?";
     }
 
     /** Every answered order executed once, none executed twice, none executed whose client saw a failure. */
@@ -195,7 +205,10 @@ class BehindProxyIT {
                                 + " upstream; error log: %d connect() refused, %d upstream prematurely closed, %d reset,"
                                 + " %d no live upstreams", access.size(), retried,
                         count(errors, "(111: Connection refused)"), count(errors, "upstream prematurely closed"),
-                        count(errors, "reset by peer"), count(errors, "no live upstreams")));
+                        count(errors, "reset by peer"), count(errors, "no live upstreams"))
+                        + firstFew(errors.lines().filter(line -> !line.contains("(111: Connection refused)")
+                                && !line.contains("upstream server temporarily disabled")))
+                        + firstFew(access.stream().filter(line -> !line.contains(" upstream_status=200 "))));
             }
         };
     }
@@ -215,7 +228,8 @@ class BehindProxyIT {
                 "events { worker_connections 1024; }",
                 "http {",
                 "    log_format upstreams '$request_method $request_uri $status upstream=$upstream_addr"
-                        + " upstream_status=$upstream_status';",
+                        + " upstream_status=$upstream_status connect=$upstream_connect_time"
+                        + " response=$upstream_response_time at=$msec';",
                 "    access_log " + dir.resolve("access.log") + " upstreams;",
                 "    client_body_temp_path " + dir.resolve("body") + ";",
                 "    proxy_temp_path " + dir.resolve("proxy") + ";",
@@ -320,6 +334,12 @@ class BehindProxyIT {
                 "    server a 127.0.0.1:" + upstreamA + check,
                 "    server b 127.0.0.1:" + upstreamB + check,
                 "");
+    }
+
+    /** The first few of {@code lines}, to show what a figure counted; empty if there are none. */
+    private static String firstFew(java.util.stream.Stream<String> lines) {
+        List<String> first = lines.limit(5).toList();
+        return first.isEmpty() ? "" : " (" + String.join(" | ", first) + ")";
     }
 
     private static long count(String text, String needle) {
