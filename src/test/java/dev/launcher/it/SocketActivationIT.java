@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.launcher.it.RestartLoad.Result;
+import dev.launcher.testing.FreePorts;
 import dev.launcher.testing.LauncherProcess;
 import dev.launcher.testing.RawHttp;
 import java.io.File;
@@ -150,10 +151,7 @@ class SocketActivationIT {
     @Test
     void systemdSocketActivatePassesItsListener() throws Exception {
         String tool = tool("systemd-socket-activate");
-        int port;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
+        int port = FreePorts.pick(1).get(0); // systemd-socket-activate listens on it from then on
         List<String> command = new ArrayList<>(List.of(tool, "--inetd", "-l", "127.0.0.1:" + port));
         command.addAll(launcher("--addr", "inherit"));
         try (LauncherProcess launcher = LauncherProcess.startCommand(Map.of(), command)) {
@@ -171,10 +169,7 @@ class SocketActivationIT {
     @Test
     void aConnectionOnStandardInputIsNotAListener() throws Exception {
         String tool = tool("systemd-socket-activate");
-        int port;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
+        int port = FreePorts.pick(1).get(0); // systemd-socket-activate listens on it from then on
         List<String> command = new ArrayList<>(List.of(tool, "--inetd", "--accept", "-l", "127.0.0.1:" + port));
         command.addAll(launcher("--addr", "inherit"));
         try (LauncherProcess activator = LauncherProcess.startCommand(Map.of(), command)) {
