@@ -295,10 +295,14 @@ class HttpConformanceTest {
         assertResponse(c.exchange("GET http://example.com/ HTTP/1.1\r\nHost: example.com\r\n\r\n"), 200, "hello\n");
     }
 
-    /** Bare LF line endings are accepted. */
+    /**
+     * Bare LF line endings are refused (400, then the connection closes): parsers that take a bare LF as a line end
+     * and parsers that do not frame such a request differently.
+     */
     @Test
     void bareLineFeeds() throws Exception {
-        assertResponse(c.exchange("GET / HTTP/1.1\nHost: x\n\n"), 200, "hello\n");
+        assertStatus(c.exchange("GET / HTTP/1.1\nHost: x\n\n"), 400);
+        c.assertClosed();
     }
 
     /** An invalid percent-escape in the target gets 400. */

@@ -165,9 +165,9 @@ abstract class RequestBody extends InputStream {
 
     /**
      * A {@code Transfer-Encoding: chunked} body (RFC 9112, 7.1); chunk extensions and trailer fields are checked
-     * and dropped. Strict: a chunk line is {@code 1*HEXDIG *( ";" token [ "=" ( token / quoted-string ) ] )} with
-     * no whitespace and at most 16 digits, every line ends with CRLF, and trailer fields follow the header field
-     * grammar. A malformed body throws {@link MalformedBodyException}, and every read after it throws again.
+     * and dropped. Strict: a chunk line is {@code 1*HEXDIG *( ";" BWS token [ BWS "=" BWS ( token /
+     * quoted-string ) ] )} with at most 16 digits and no other whitespace, every line ends with CRLF, and trailer
+     * fields follow the header field grammar. A malformed body throws {@link MalformedBodyException}, and every read after it throws again.
      */
     static final class ChunkedBody extends RequestBody {
         private static final int MAX_LINE = 4096;
@@ -231,7 +231,7 @@ abstract class RequestBody extends InputStream {
 
         private String line() throws IOException {
             try {
-                String line = input.readLine(MAX_LINE, true);
+                String line = input.readLine(MAX_LINE);
                 if (line == null) {
                     throw new java.io.EOFException("connection closed inside a chunked body");
                 }
@@ -261,19 +261,22 @@ abstract class RequestBody extends InputStream {
                 throw new MalformedBodyException("chunk size too large");
             }
             while (i < n) {
+                // BWS before ";" and trailing whitespace are refused (as Go, h11 and llhttp do); after it, taken
                 if (line.charAt(i) != ';') {
-                    throw new MalformedBodyException(i == n - 1 || line.indexOf(';', i) < 0
-                            ? "bad chunk size" : "bad chunk extension");
+                    throw new MalformedBodyException(line.indexOf(';', i) < 0 ? "bad chunk size" : "bad chunk extension");
                 }
-                int nameEnd = RequestHead.tokenEnd(line, i + 1, n);
-                if (nameEnd == i + 1) {
+                int name = RequestHead.skipWhitespace(line, i + 1, n);
+                int nameEnd = RequestHead.tokenEnd(line, name, n);
+                if (nameEnd == name) {
                     throw new MalformedBodyException("bad chunk extension");
                 }
                 i = nameEnd;
-                if (i < n && line.charAt(i) == '=') {
-                    int valueEnd = i + 1 < n && line.charAt(i + 1) == '"'
-                            ? RequestHead.quotedEnd(line, i + 1, n) : RequestHead.tokenEnd(line, i + 1, n);
-                    if (valueEnd <= i + 1) {
+                int equals = RequestHead.skipWhitespace(line, nameEnd, n);
+                if (equals < n && line.charAt(equals) == '=') {
+                    int value = RequestHead.skipWhitespace(line, equals + 1, n);
+                    int valueEnd = value < n && line.charAt(value) == '"'
+                            ? RequestHead.quotedEnd(line, value, n) : RequestHead.tokenEnd(line, value, n);
+                    if (valueEnd <= value) {
                         throw new MalformedBodyException("bad chunk extension");
                     }
                     i = valueEnd;

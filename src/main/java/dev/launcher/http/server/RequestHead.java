@@ -76,11 +76,11 @@ final class RequestHead {
      */
     static RequestHead read(RequestInput input, int maxHeadBytes, int maxHeaders) throws IOException, HttpError {
         int budget = maxHeadBytes;
-        String line = input.readLine(budget, false);
+        String line = input.readLine(budget);
         // a client may send empty lines before a request (RFC 9112, 2.2)
         while (line != null && line.isEmpty() && budget > 2) {
             budget -= 2;
-            line = input.readLine(budget, false);
+            line = input.readLine(budget);
         }
         if (line == null) {
             return null;
@@ -113,7 +113,7 @@ final class RequestHead {
             if (budget <= 0) {
                 throw new HttpError(431, "request head too large");
             }
-            line = input.readLine(budget, false);
+            line = input.readLine(budget);
             if (line == null) {
                 throw new java.io.EOFException("connection closed inside a request head");
             }
@@ -197,6 +197,13 @@ final class RequestHead {
 
     /** Parses the request target: origin-form, absolute-form (http, https) or asterisk-form (OPTIONS only). */
     private static URI target(String method, String target) throws HttpError {
+        for (int i = 0, n = target.length(); i < n; i++) {
+            char c = target.charAt(i);
+            if (c <= ' ' || c >= 0x7f) {
+                // a target is ASCII (RFC 3986); java.net.URI would take other characters
+                throw new HttpError(400, "malformed request target");
+            }
+        }
         char first = target.charAt(0);
         if (first == '*' && target.length() == 1 && !method.equals("OPTIONS")) {
             throw new HttpError(400, "malformed request target");
@@ -504,11 +511,30 @@ final class RequestHead {
             char c = text.charAt(i);
             if (c == ':') {
                 colon = true;
+            } else if (c == '%') {
+                // a zone id (RFC 6874): "%25" then unreserved or pct-encoded characters
+                return colon && i + 3 < to && text.startsWith("%25", i) && isZoneId(text, i + 3, to);
             } else if (c != '.' && Character.digit(c, 16) < 0) {
                 return false;
             }
         }
         return colon;
+    }
+
+    private static boolean isZoneId(String text, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= to || Character.digit(text.charAt(i + 1), 16) < 0
+                        || Character.digit(text.charAt(i + 2), 16) < 0) {
+                    return false;
+                }
+                i += 2;
+            } else if (!(isRegNameChar(c) && "!$&'()*+,;=".indexOf(c) < 0)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** unreserved / sub-delims (RFC 3986). */

@@ -233,16 +233,15 @@ final class RequestInput extends InputStream {
     }
 
     /**
-     * Reads one line, without its line end. A line ends with CRLF; unless {@code crlfOnly}, a bare LF ends it too
-     * (RFC 9112, 2.2). A CR anywhere but right before the LF is refused.
+     * Reads one line, without its line end: a request line, header field, chunk line or trailer field. Only CRLF
+     * ends a line (RFC 9112, 2.2 lets a recipient take a bare LF too; parsers that do and parsers that do not
+     * frame such a message differently, so a bare LF is refused), and a CR anywhere else is refused.
      *
-     * @param budget   the most bytes the line may take, its line end included
-     * @param crlfOnly true if only CRLF ends a line (chunked framing), false for a request head
+     * @param budget the most bytes the line may take, its line end included
      * @return the line as ISO-8859-1 text, or null at end of stream before any byte
-     * @throws HttpError 431 when the line does not end within {@code budget}; 400 for a bare CR, or a bare LF when
-     *                   {@code crlfOnly}
+     * @throws HttpError 431 when the line does not end within {@code budget}; 400 for a bare CR or a bare LF
      */
-    String readLine(int budget, boolean crlfOnly) throws IOException, HttpError {
+    String readLine(int budget) throws IOException, HttpError {
         StringBuilder longLine = null;
         int used = 0;
         boolean pendingCr = false;
@@ -269,21 +268,10 @@ final class RequestInput extends InputStream {
                 end++;
             }
             if (end < stop) {
-                int next;
                 if (b == '\n') {
-                    if (crlfOnly) {
-                        throw new HttpError(400, "bare LF");
-                    }
-                    next = end + 1;
-                } else if (end + 1 < limit) {
-                    if (buffer[end + 1] != '\n') {
-                        throw new HttpError(400, "bare CR");
-                    }
-                    if (end + 1 >= stop) {
-                        throw new HttpError(431, "request head too large");
-                    }
-                    next = end + 2;
-                } else {
+                    throw new HttpError(400, "bare LF");
+                }
+                if (end + 1 == limit) {
                     // a CR at the end of what has arrived: its LF comes with the next read
                     if (used + end - start + 1 >= budget) {
                         throw new HttpError(431, "request head too large");
@@ -297,7 +285,13 @@ final class RequestInput extends InputStream {
                     pendingCr = true;
                     continue;
                 }
-                position = next;
+                if (buffer[end + 1] != '\n') {
+                    throw new HttpError(400, "bare CR");
+                }
+                if (end + 1 >= stop) {
+                    throw new HttpError(431, "request head too large");
+                }
+                position = end + 2;
                 String part = new String(buffer, start, end - start, StandardCharsets.ISO_8859_1);
                 return longLine == null ? part : longLine.append(part).toString();
             }
