@@ -116,7 +116,8 @@ final class RequestInput extends InputStream {
 
     /**
      * {@return true if the request head that starts at the current position has arrived whole — up to the empty
-     * line that ends it — or can be judged without more bytes: {@code maxHeadBytes} are buffered, or a bare CR}
+     * line that ends it — or can be judged without more bytes: {@code maxHeadBytes} are buffered, or a bare CR or
+     * LF}
      * Parsing it then never waits. Scans only the bytes that came since the last call for the same head.
      */
     boolean headArrived(int maxHeadBytes) {
@@ -139,6 +140,11 @@ final class RequestInput extends InputStream {
             if (b == '\r') {
                 pendingCr = true;
             } else if (b == '\n') {
+                if (!pendingCr) {
+                    // a bare LF: the parser refuses it (readLine)
+                    scanAt = i;
+                    return true;
+                }
                 pendingCr = false;
                 if (lineBytes == 0 && sawLine) {
                     scanAt = i + 1;

@@ -23,8 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <p>{@code mvn verify} replays the committed seeds in {@code RequestFuzzTestInputs/headAndBody} (the vector
  * table's rows, and past findings). A bounded fuzzing run (the {@code maxDuration} below):
  * {@code JAZZER_FUZZ=1 nice -n 10 mvn -B test -Dtest=RequestFuzzTest -DargLine=-Xmx768m}; a finding is written to
- * that directory and
- * becomes a regression seed.
+ * that directory and becomes a regression seed.
  */
 class RequestFuzzTest {
 
