@@ -416,10 +416,8 @@ public final class ServiceGroup {
                         // a change came: check again
                     }
                 } catch (InterruptedException e) {
-                    if (!runInterrupted) {
-                        runInterrupted = true;
-                        requestStop(StopCause.requested(INTERRUPTED));
-                    }
+                    runInterrupted = true;
+                    requestStop(StopCause.requested(INTERRUPTED));   // a no-op unless it is the first trigger
                 }
                 return condition.getAsBoolean() || GroupLock.passed(deadline);
             });
