@@ -788,8 +788,7 @@ public final class LauncherHttpServer extends HttpServer {
             if (!exchange.headersSent()) {
                 try {
                     if (exchange.requestBody().malformed()) {
-                        // a refusal, as for a malformed head: the bytes after the body cannot be read as a request
-                        exchange.getResponseHeaders().set("Connection", "close");
+                        // a refusal, as for a malformed head (the response says Connection: close)
                         sendPlain(exchange, 400, "malformed request body\n");
                     } else {
                         sendPlain(exchange, 500, "internal server error\n");

@@ -191,7 +191,8 @@ final class ServerExchange extends HttpExchange {
             framing = ResponseBody.Framing.NONE;
             responseHeaders.set("Content-Length", "0");
         }
-        if (RequestHead.hasToken(responseHeaders, "Connection", "close") || connection.closing()) {
+        if (RequestHead.hasToken(responseHeaders, "Connection", "close") || connection.closing()
+                || requestBody.malformed()) {
             closeAfter = true;
         }
         if (closeAfter) {

@@ -44,6 +44,7 @@ class SmugglingSocketTest {
     static void start() throws IOException {
         server = LauncherHttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", SmugglingSocketTest::echo);
+        server.createContext("/swallow", SmugglingSocketTest::swallow);
         server.start();
     }
 
@@ -66,6 +67,20 @@ class SmugglingSocketTest {
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(answer);
         }
+    }
+
+    /** Reads the body and answers 200 even if the read fails (a handler that hides the failure). */
+    private static void swallow(HttpExchange exchange) throws IOException {
+        String outcome;
+        try {
+            exchange.getRequestBody().readAllBytes();
+            outcome = "read";
+        } catch (IOException e) {
+            outcome = "failed";
+        }
+        served.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " " + outcome);
+        exchange.sendResponseHeaders(200, -1);
+        exchange.close();
     }
 
     static Stream<Arguments> refusals() throws IOException {
@@ -110,6 +125,28 @@ class SmugglingSocketTest {
             assertEquals(2, received.split("HTTP/1.1 200 ", -1).length - 1, received);
         }
         assertEquals(List.of("POST /a", "GET /smuggled"), List.copyOf(served));
+    }
+
+    /**
+     * A handler that catches the failed read of a malformed chunked body and answers 200 still gets its response
+     * out, saying {@code Connection: close}, and the connection closes: the bytes after the body are never parsed
+     * as a request.
+     */
+    @Test
+    void malformedBodyClosesEvenIfTheHandlerHidesIt() throws IOException {
+        String request = "POST /swallow HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "5\r\r;ABCD\r\n34\r\nE\r\n0\r\n\r\n" + SMUGGLED;
+        String received;
+        try (Socket socket = new Socket()) {
+            socket.connect(server.getAddress(), 5000);
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            received = readToEnd(socket.getInputStream());
+        }
+        assertTrue(received.startsWith("HTTP/1.1 200 "), received);
+        assertTrue(received.contains("\r\nConnection: close\r\n"), received);
+        assertEquals(1, received.split("HTTP/1.1 ", -1).length - 1, "one response only: " + received);
+        assertEquals(List.of("POST /swallow failed"), List.copyOf(served));
     }
 
     private static String readToEnd(InputStream in) throws IOException {
