@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.nio.channels.Channel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -32,11 +33,11 @@ import java.util.function.Consumer;
  *   <li>Serves until the group asks it to stop. From the moment a stop is {@linkplain
  *       ServiceContext#isStopTriggered() triggered} (through any drain delay), every response says
  *       {@code Connection: close} and its connection closes after it.</li>
- *   <li>Graceful stop, in three phases: it stops accepting connections; exchanges in flight finish, their
- *       responses (and any response sent from now on) saying {@code Connection: close}, and a request arriving
- *       meanwhile on an idle keep-alive connection is still served; once none is in flight and none has begun for
- *       10 ms, every connection left — idle keep-alive ones, clients still sending a request head — is closed at
- *       once. With nothing in flight the stop takes milliseconds.</li>
+ *   <li>Graceful stop, by {@link LauncherHttpServer#shutdown}: it stops accepting connections; exchanges in
+ *       flight finish, their responses (and any response sent from now on) saying {@code Connection: close}, and
+ *       a request whose bytes had arrived, or that arrives meanwhile on an idle keep-alive connection, is still
+ *       served; once nothing is in flight, every connection left — idle keep-alive ones, clients still sending a
+ *       request head — is closed at once. With nothing in flight the stop takes milliseconds.</li>
  *   <li>If the group interrupts it at the deadline, it closes every connection, in flight or not, and ends by
  *       throwing {@link InterruptedException} naming how many exchanges it cut.</li>
  * </ol>
@@ -44,12 +45,6 @@ import java.util.function.Consumer;
  * limit) and no handler sees them; a handler that throws gets its client a 500.
  */
 public final class HttpService implements Service {
-
-    /**
-     * The quiet spell the stop waits for once nothing is in flight: a request that had arrived but not yet reached
-     * its handler gets to it (and is then served) instead of being cut by the close.
-     */
-    static final long SETTLE_NANOS = 10_000_000;
 
     /** The listen backlog when none is set. */
     public static final int DEFAULT_BACKLOG = 1024;
@@ -131,49 +126,27 @@ public final class HttpService implements Service {
         server.createContext("/", tracker.wrap(new Router(routes)));
         // from the stop trigger on (through any drain delay), every response closes its connection
         server.setKeepAliveCondition(() -> !context.isStopTriggered());
+        tracker.countInFlight(server::activeExchanges);
+        boolean stopped = false;
         try {
             server.start();
             onListening.accept(server.getAddress());
             context.started();
             context.awaitStop();
-            drain(server);
+            tracker.startDraining();
+            // no deadline of its own: the group interrupts at its deadline, and the server then cuts what is left,
+            // naming it in the InterruptedException
+            stopped = true;
+            server.shutdown(FOREVER);
         } finally {
-            server.stop(0);
+            if (!stopped) {
+                server.stop(0);
+            }
         }
     }
 
-    /** Stops accepting, waits for the exchanges in flight, and ends by interrupt at the deadline. */
-    private void drain(LauncherHttpServer server) throws InterruptedException {
-        tracker.startDraining();
-        server.stopAccepting();
-        try {
-            // wait for the exchanges in flight, then for a short quiet spell, in which requests that were arriving
-            // (on new or idle keep-alive connections) get to a handler; the group interrupts us at the deadline
-            long seen;
-            do {
-                seen = tracker.awaitIdle();
-            } while (tracker.awaitNewExchange(seen, SETTLE_NANOS) || awaitUnreadRequests(server));
-        } catch (InterruptedException e) {
-            InterruptedException cut = new InterruptedException(
-                    "closed " + tracker.inFlight() + " exchange(s) still in flight at the deadline");
-            cut.initCause(e);
-            throw cut;
-        }
-    }
-
-    /**
-     * While some connection has request bytes the server has not read yet (its loop is busy), waits for
-     * them to be read, checking every millisecond; returns true if it waited (the caller then waits for the exchange
-     * they start).
-     */
-    private static boolean awaitUnreadRequests(LauncherHttpServer server) throws InterruptedException {
-        boolean waited = false;
-        while (server.hasUnreadRequests()) {
-            waited = true;
-            Thread.sleep(1);
-        }
-        return waited;
-    }
+    /** The stop's own timeout: none (the group's deadline interrupts it). */
+    private static final Duration FOREVER = Duration.ofSeconds(Long.MAX_VALUE);
 
     private LauncherHttpServer bind() throws ListenException {
         return inherited ? adoptInherited() : bindAddress();

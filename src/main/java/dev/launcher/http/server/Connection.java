@@ -8,7 +8,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One client connection. It is served either by a thread of its own from accept to close ({@link #run()}), or by
@@ -22,10 +22,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class Connection implements Runnable {
 
-    static final int IDLE = 0;
-    static final int READING = 1;
-    static final int ACTIVE = 2;
-    static final int CLOSED = 3;
+    /** A connection's states; {@link #move} checks each move. */
+    enum State { IDLE, READING, ACTIVE, CLOSED }
+
+    private static final State IDLE = State.IDLE;
+    private static final State READING = State.READING;
+    private static final State ACTIVE = State.ACTIVE;
+    private static final State CLOSED = State.CLOSED;
 
     /** How long a closing connection keeps reading (and dropping) what the client still sends, so it gets the response. */
     private static final int LINGER_MILLIS = 1000;
@@ -42,7 +45,14 @@ final class Connection implements Runnable {
     private final Wire wire;
     private final ServerLimits limits;
     private final EventLoop loop;
-    private final AtomicInteger state = new AtomicInteger(IDLE);
+    private final AtomicReference<State> state = new AtomicReference<>(State.IDLE);
+    /**
+     * True while a thread works on the connection (an event loop's connection between a readiness and its next
+     * wait): what it has read is on its way to a handler.
+     */
+    private volatile boolean inHand;
+    /** True while {@link #pending} waits for its body: a request read, not yet run. */
+    private volatile boolean bodyPending;
     private final AtomicBoolean finished = new AtomicBoolean();
     private ConnectionBuffers buffers;
     private RequestInput input;
@@ -119,7 +129,7 @@ final class Connection implements Runnable {
                     return Next.CLOSE;
                 }
             }
-            if (!state.compareAndSet(IDLE, READING) && !state.compareAndSet(ACTIVE, READING)) {
+            if (!move(IDLE, READING) && !move(ACTIVE, READING)) {
                 return Next.CLOSE;
             }
             arrivalDeadline = System.nanoTime() + limits.requestMillis() * 1_000_000L;
@@ -152,21 +162,69 @@ final class Connection implements Runnable {
             }
         }
         arrivalDeadline = 0;
-        if (!state.compareAndSet(READING, ACTIVE)) {
+        if (!move(READING, ACTIVE)) {
             return Next.CLOSE;
         }
         input.timeout(limits.idleMillis());
         return exchange(head);
     }
 
-    /** Moves to {@code next} from any state but {@code CLOSED}; false if closed. */
-    private boolean moveTo(int next) {
+    /** Moves to {@code next} from whatever state the connection is in; false if it is closed. */
+    private boolean moveTo(State next) {
         while (true) {
-            int current = state.get();
+            State current = state.get();
             if (current == CLOSED) {
                 return false;
             }
-            if (state.compareAndSet(current, next)) {
+            if (move(current, next)) {
+                return true;
+            }
+        }
+    }
+
+    /**
+     * Moves from {@code from} to {@code next} if the state is {@code from}; false if it is not. Every move is told
+     * to the server (a stop waits on them), and counts exchanges in flight.
+     *
+     * @throws AssertionError if no connection ever moves from {@code from} to {@code next}
+     */
+    private boolean move(State from, State next) {
+        boolean possible;
+        switch (from) {
+            case IDLE:
+                possible = next == READING || next == IDLE || next == CLOSED;
+                break;
+            case READING:
+                possible = true;
+                break;
+            case ACTIVE:
+                possible = next != ACTIVE;
+                break;
+            case CLOSED:
+            default:
+                possible = next == CLOSED;
+                break;
+        }
+        if (!possible) {
+            throw new AssertionError("impossible connection move " + from + " -> " + next);
+        }
+        if (!state.compareAndSet(from, next)) {
+            return false;
+        }
+        if (from != next) {
+            server.connectionMoved(from == ACTIVE, next == ACTIVE);
+        }
+        return true;
+    }
+
+    /** Closes the state, from any; true if this call closed it. */
+    private boolean close() {
+        while (true) {
+            State current = state.get();
+            if (current == CLOSED) {
+                return false;
+            }
+            if (move(current, CLOSED)) {
                 return true;
             }
         }
@@ -210,7 +268,8 @@ final class Connection implements Runnable {
         boolean graceful = false;
         try {
             // reading marks the connection busy first, so that closeIfIdle cannot close it under bytes just read
-            if (!state.compareAndSet(IDLE, READING) && state.get() != READING) {
+            inHand = true;
+            if (!move(IDLE, READING) && state.get() != READING) {
                 finish(true);
                 return;
             }
@@ -234,7 +293,7 @@ final class Connection implements Runnable {
             if (head == null) {
                 if (input.buffered() == 0) {
                     if (becomeIdle()) {
-                        loop.watch(this);
+                        await();
                     }
                     return;
                 }
@@ -244,7 +303,7 @@ final class Connection implements Runnable {
                 }
                 Arrival arrival = headArrival();
                 if (arrival == Arrival.WAIT) {
-                    loop.watch(this);
+                    await();
                     return;
                 }
                 if (arrival == Arrival.REFUSED) {
@@ -261,7 +320,7 @@ final class Connection implements Runnable {
                 head = pending;
             }
             if (!bodyArrived(head)) {
-                loop.watch(this);
+                await();
                 return;
             }
             pending = null;
@@ -339,6 +398,7 @@ final class Connection implements Runnable {
         long length = head.bodyLength;
         if (length <= 0 || length > BUFFERED_BODY_BYTES || head.expectContinue || input.buffered() >= length) {
             arrivalDeadline = 0;
+            bodyPending = false;
             return true;
         }
         if (input.buffered() > bodyBuffered || arrivalDeadline == 0) {
@@ -347,6 +407,7 @@ final class Connection implements Runnable {
         }
         bodyBuffered = input.buffered();
         input.reserve((int) length);
+        bodyPending = true;
         return false;
     }
 
@@ -399,6 +460,15 @@ final class Connection implements Runnable {
         }
     }
 
+    /** Lets the loop's selector watch the connection for more bytes: no thread works on it any more. */
+    private void await() throws IOException {
+        inHand = false;
+        if (server.isStopping()) {
+            server.connectionMoved(false, false);
+        }
+        loop.watch(this);
+    }
+
     /** Moves to {@code IDLE}, or closes if the server closes idle connections; true if still open. */
     private boolean becomeIdle() {
         idleSince = System.nanoTime();
@@ -406,7 +476,7 @@ final class Connection implements Runnable {
             finish(true);
             return false;
         }
-        if (server.isClosingIdle() && state.compareAndSet(IDLE, CLOSED)) {
+        if (server.isClosingIdle() && move(IDLE, CLOSED)) {
             finish(true);
             return false;
         }
@@ -422,12 +492,12 @@ final class Connection implements Runnable {
         if (away) {
             return;
         }
-        int current = state.get();
+        State current = state.get();
         if (current == CLOSED) {
             finish(true);
         } else if (current == IDLE) {
             if ((server.isClosingIdle() || now - idleSince > limits.idleMillis() * 1_000_000L)
-                    && wire.available() == 0 && state.compareAndSet(IDLE, CLOSED)) {
+                    && wire.available() == 0 && move(IDLE, CLOSED)) {
                 finish(true);
             }
         } else if (current == READING && arrivalDeadline != 0 && now - arrivalDeadline > 0) {
@@ -467,7 +537,9 @@ final class Connection implements Runnable {
         if (!finished.compareAndSet(false, true)) {
             return;
         }
-        state.set(CLOSED);
+        close();
+        inHand = false;
+        bodyPending = false;
         if (input != null) {
             close(graceful, buffers.input);
             if (exchange == null) {
@@ -500,7 +572,6 @@ final class Connection implements Runnable {
         server.dispatch(current);
         boolean complete = current.awaitEnd();
         exchange = null;
-        server.exchangeEnded();
         if (!complete) {
             return Next.LINGER;
         }
@@ -558,16 +629,30 @@ final class Connection implements Runnable {
      * its way to a handler} (They are read promptly; such bytes wait only while the loop or thread is busy.)
      */
     boolean hasUnreadRequest() {
-        int current = state.get();
+        State current = state.get();
         if (current != IDLE && current != READING) {
             return false;
         }
         return wire.available() > 0;
     }
 
-    /** {@return true while an exchange runs} */
-    boolean isActive() {
-        return state.get() == ACTIVE;
+    /**
+     * {@return true if the stop must wait for this connection} An exchange runs, a request was read (its body is
+     * being received, or a thread is taking it to its handler), or request bytes have arrived that the server has
+     * not read yet (its loop is busy). A connection idle or receiving a head, with nothing unread, does not hold
+     * the stop.
+     */
+    boolean holdsStop() {
+        switch (state.get()) {
+            case ACTIVE:
+                return true;
+            case IDLE:
+            case READING:
+                return inHand || bodyPending || wire.available() > 0;
+            case CLOSED:
+            default:
+                return false;
+        }
     }
 
     /**
@@ -575,7 +660,7 @@ final class Connection implements Runnable {
      * phase. A connection with bytes waiting reads them and is served.
      */
     void closeIfIdle() {
-        if (state.get() == IDLE && wire.available() == 0 && state.compareAndSet(IDLE, CLOSED)) {
+        if (state.get() == IDLE && wire.available() == 0 && move(IDLE, CLOSED)) {
             wire.close();
             if (loop != null) {
                 loop.sweepSoon();
@@ -591,7 +676,7 @@ final class Connection implements Runnable {
 
     /** Closes the connection in any state; an exchange in flight fails. Idempotent. */
     void abort() {
-        state.set(CLOSED);
+        close();
         wire.close();
         ServerExchange current = exchange;
         if (current != null) {

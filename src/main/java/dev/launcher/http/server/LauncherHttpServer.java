@@ -70,7 +70,10 @@ public final class LauncherHttpServer extends HttpServer {
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final Semaphore connectionPermits;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition exchangeEnded = lock.newCondition();
+    /** Signalled, while stopping, at every connection's state change. */
+    private final Condition connectionsMoved = lock.newCondition();
+    /** The exchanges running now: connections in the {@code ACTIVE} state. */
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private ServerSocketChannel listener;
     private InetSocketAddress boundAddress;
     /** True if the listener was {@linkplain #create(ServerSocketChannel) adopted}: the caller owns it. */
@@ -475,15 +478,30 @@ public final class LauncherHttpServer extends HttpServer {
         }
     }
 
-    /** Called by a connection's thread when one of its exchanges ended. */
-    void exchangeEnded() {
+    /**
+     * A connection changed state (told by the connection): counts the exchanges in flight, and wakes a stop waiting
+     * for them.
+     *
+     * @param fromActive true if it left {@code ACTIVE}
+     * @param toActive   true if it entered {@code ACTIVE}
+     */
+    void connectionMoved(boolean fromActive, boolean toActive) {
+        if (toActive) {
+            inFlight.incrementAndGet();
+        } else if (fromActive) {
+            inFlight.decrementAndGet();
+        }
         if (stopping) {
-            lock.lock();
-            try {
-                exchangeEnded.signalAll();
-            } finally {
-                lock.unlock();
-            }
+            signalMoved();
+        }
+    }
+
+    private void signalMoved() {
+        lock.lock();
+        try {
+            connectionsMoved.signalAll();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -522,7 +540,7 @@ public final class LauncherHttpServer extends HttpServer {
      * client sent just now is still served (once), until {@link #closeIdleConnections()} or
      * {@link #closeConnections()}. Idempotent.
      */
-    public void stopAccepting() {
+    void stopAccepting() {
         stopping = true;
         ServerSocketChannel socket = listener;
         if (socket != null && listenerClosing.compareAndSet(false, true)) {
@@ -554,7 +572,7 @@ public final class LauncherHttpServer extends HttpServer {
                 }
             }
         }
-        exchangeEnded();
+        signalMoved();
     }
 
     /** Wakes the accept thread (thread per connection) and waits, at most ~1 s, until it has left its selector. */
@@ -580,7 +598,7 @@ public final class LauncherHttpServer extends HttpServer {
      * connection that finishes its exchange: no request is lost, except one the client is sending at this very
      * moment (HTTP/1.1 clients retry those). Idempotent.
      */
-    public void closeIdleConnections() {
+    void closeIdleConnections() {
         closingIdle = true;
         for (Connection connection : connections) {
             connection.closeIfIdle();
@@ -592,7 +610,7 @@ public final class LauncherHttpServer extends HttpServer {
      * served if the stop waits for it (its loop or thread was only busy); a slow client sending its head byte by
      * byte has its bytes read as they come, and does not count.
      */
-    public boolean hasUnreadRequests() {
+    boolean hasUnreadRequests() {
         for (Connection connection : connections) {
             if (connection.hasUnreadRequest()) {
                 return true;
@@ -601,15 +619,9 @@ public final class LauncherHttpServer extends HttpServer {
         return false;
     }
 
-    /** {@return the exchanges running now, on open connections} */
+    /** {@return the exchanges running now, on open connections: from a request's head read to its response's end} */
     public int activeExchanges() {
-        int active = 0;
-        for (Connection connection : connections) {
-            if (connection.isActive()) {
-                active++;
-            }
-        }
-        return active;
+        return inFlight.get();
     }
 
     /** {@return the watchdog of the event loops, or null with a thread per connection (tests)} */
@@ -623,39 +635,99 @@ public final class LauncherHttpServer extends HttpServer {
     }
 
     /** The stop's last phase: closes every connection, exchanges in flight included. Idempotent. */
-    public void closeConnections() {
+    void closeConnections() {
         for (Connection connection : connections) {
             connection.abort();
         }
     }
 
     /**
-     * Stops: stops accepting, waits up to {@code delay} seconds for the exchanges in flight, closes every
-     * connection, and ends the server's own threads. The server cannot be started again.
+     * Stops gracefully, within {@code timeout} (Go's {@code Server.Shutdown}), and ends the server's threads; the
+     * server cannot be started again.
+     * <ol>
+     *   <li>Stops accepting ({@link #stopAccepting()}): from now on every response says {@code Connection: close}
+     *       and its connection closes after it.</li>
+     *   <li>Waits — woken by the connections' state changes, never polling — until no connection holds the stop: an
+     *       exchange runs, a request was read and is on its way to its handler (its body still arriving, up to
+     *       16 KiB), or request bytes have arrived that the server has not read yet (its loop is busy). Idle
+     *       keep-alive connections stay open meanwhile, so that a request sent on one just now is served.</li>
+     *   <li>Closes the idle connections, waits again for any that took a request meanwhile, and closes the rest
+     *       (clients still sending a head). With nothing in flight all this takes milliseconds.</li>
+     * </ol>
+     * At the timeout, or when interrupted, it closes every connection, exchanges in flight included.
      *
-     * @param delay the most seconds to wait for exchanges in flight
-     * @throws IllegalArgumentException if {@code delay} is negative
+     * @param timeout the most to wait for what is in flight
+     * @return how many exchanges it cut at the timeout (0: all completed)
+     * @throws InterruptedException if interrupted while waiting; everything is closed first, and the message names
+     *     how many exchanges were cut
      */
-    @Override
-    public void stop(int delay) {
-        if (delay < 0) {
-            throw new IllegalArgumentException("negative delay: " + delay);
+    public int shutdown(java.time.Duration timeout) throws InterruptedException {
+        return shutdown(timeout, false);
+    }
+
+    /** Shuts down as {@link #shutdown(java.time.Duration)}; {@code idleFirst}: closes idle connections at once. */
+    private int shutdown(java.time.Duration timeout, boolean idleFirst) throws InterruptedException {
+        long start = System.nanoTime();
+        long budget = timeout.isNegative() ? 0 : saturatedNanos(timeout);
+        int cut;
+        try {
+            stopAccepting();
+            if (idleFirst) {
+                closeIdleConnections();
+            }
+            awaitNothingHeld(start, budget);
+            closeIdleConnections();
+            awaitNothingHeld(start, budget);
+            cut = held();
+        } catch (InterruptedException e) {
+            int interrupted = held();
+            endAll();
+            InterruptedException named = new InterruptedException(
+                    "closed " + interrupted + " exchange(s) still in flight at the deadline");
+            named.initCause(e);
+            throw named;
         }
-        stopAccepting();
-        closeIdleConnections();
-        long deadline = System.nanoTime() + delay * 1_000_000_000L;
+        endAll();
+        return cut;
+    }
+
+    private static long saturatedNanos(java.time.Duration timeout) {
+        try {
+            return timeout.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /** Waits until no connection holds the stop, or {@code budget} nanoseconds from {@code start} have passed. */
+    private void awaitNothingHeld(long start, long budget) throws InterruptedException {
         lock.lock();
         try {
-            long left;
-            while (activeExchanges() > 0 && (left = deadline - System.nanoTime()) > 0) {
-                // connections signal each end; the poll bounds a missed one
-                exchangeEnded.awaitNanos(Math.min(left, 50_000_000L));
+            while (held() > 0) {
+                long left = budget - (System.nanoTime() - start);
+                if (left <= 0) {
+                    return;
+                }
+                connectionsMoved.awaitNanos(left);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } finally {
             lock.unlock();
         }
+    }
+
+    /** {@return the connections that hold the stop now} */
+    private int held() {
+        int held = 0;
+        for (Connection connection : connections) {
+            if (connection.holdsStop()) {
+                held++;
+            }
+        }
+        return held;
+    }
+
+    /** Closes every connection and ends the server's threads. */
+    private void endAll() {
         closeConnections();
         Thread thread = acceptor;
         if (thread != null) {
@@ -669,15 +741,38 @@ public final class LauncherHttpServer extends HttpServer {
             watchdog.stop();
         }
         loops.forEach(EventLoop::close);
+        boolean interrupted = Thread.interrupted();
         try {
             for (EventLoop loop : loops) {
                 loop.awaitClosed(1000);
             }
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            interrupted = true;
         }
         if (ownExecutor != null) {
             ownExecutor.shutdown();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Stops as {@link #shutdown} does, waiting up to {@code delay} seconds for what is in flight, except that idle
+     * connections are closed at once (as the JDK's server does).
+     *
+     * @param delay the most seconds to wait for exchanges in flight
+     * @throws IllegalArgumentException if {@code delay} is negative
+     */
+    @Override
+    public void stop(int delay) {
+        if (delay < 0) {
+            throw new IllegalArgumentException("negative delay: " + delay);
+        }
+        try {
+            shutdown(java.time.Duration.ofSeconds(delay), true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

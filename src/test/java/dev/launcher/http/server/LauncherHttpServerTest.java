@@ -364,6 +364,103 @@ class LauncherHttpServerTest {
         }
     }
 
+    /**
+     * A request whose bytes had arrived when the stop began, but which its loop had not read yet, is served with
+     * {@code Connection: close} before the stop closes the connections, and the stop cuts nothing. The loop is kept
+     * busy without an exchange in flight: no thread can be made to take it over, and after its one exchange (a
+     * handler that leaves a large body unread) it lingers up to 1 s on that connection, reading what its client
+     * still sends.
+     */
+    @Test
+    void shutdownServesARequestThatHadArrivedUnread() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        cleanups.add(release::countDown);
+        AtomicInteger threads = new AtomicInteger();
+        server = LauncherHttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0, DEFAULTS_FOR_ADOPTION, 1);
+        server.threadFactory(task -> threads.incrementAndGet() == 1 ? new Thread(task) : null);
+        server.createContext("/", labelled("root"));
+        server.createContext("/slow", exchange -> {
+            entered.countDown();
+            awaitQuietly(release);
+            respond(exchange, 200, "slow done");
+        });
+        start();
+
+        try (RawClient busy = new RawClient(); RawClient idle = new RawClient()) {
+            assertEquals(200, idle.get("/").status());
+            busy.out.write(("POST /slow HTTP/1.1\r\nHost: test\r\nContent-Length: 1000000\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            busy.out.flush();
+            assertTrue(entered.await(WAIT_SECONDS, TimeUnit.SECONDS), "the handler did not start");
+            idle.send("/");
+            awaitCondition(server::hasUnreadRequests, "the request did not wait unread");
+
+            CompletableFuture<Integer> cut = onNewThread(() -> server.shutdown(Duration.ofSeconds(WAIT_SECONDS)));
+            awaitCondition(server::isStopping, "the shutdown did not begin");
+            release.countDown();
+            Response slow = busy.read();
+            assertEquals(200, slow.status());
+            assertEquals("close", slow.header("Connection"));
+
+            Response response = idle.read();
+            assertEquals(200, response.status());
+            assertEquals("root /", response.body());
+            assertEquals("close", response.header("Connection"));
+            assertTrue(idle.closedByServer(), "the connection stayed open after Connection: close");
+            assertEquals(0, cut.get(WAIT_SECONDS, TimeUnit.SECONDS));
+        }
+    }
+
+    /** With nothing in flight, shutdown closes an idle connection and returns within milliseconds. */
+    @Test
+    void shutdownWithNothingInFlightIsPrompt() throws Exception {
+        newServer();
+        server.createContext("/", labelled("root"));
+        start();
+        try (RawClient idle = new RawClient()) {
+            assertEquals(200, idle.get("/").status());
+            long from = System.nanoTime();
+            assertEquals(0, server.shutdown(Duration.ofSeconds(WAIT_SECONDS)));
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - from);
+            assertTrue(millis >= 0 && millis < 1000, "shutdown took " + millis + " ms");
+            assertTrue(idle.closedByServer(), "the idle connection was not closed");
+        }
+    }
+
+    /** An exchange still running at the timeout is cut, and counted. */
+    @Test
+    void shutdownCutsWhatRunsPastItsTimeout() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        cleanups.add(release::countDown);
+        newServer();
+        server.createContext("/slow", exchange -> {
+            entered.countDown();
+            awaitQuietly(release);
+            respond(exchange, 200, "late");
+        });
+        start();
+        try (RawClient busy = new RawClient()) {
+            busy.send("/slow");
+            assertTrue(entered.await(WAIT_SECONDS, TimeUnit.SECONDS), "the handler did not start");
+            long from = System.nanoTime();
+            assertEquals(1, server.shutdown(Duration.ofMillis(300)));
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - from);
+            assertTrue(millis >= 290 && millis < 4000, "shutdown took " + millis + " ms");
+            assertTrue(busy.closedByServer(), "the cut exchange's connection is still open");
+        }
+    }
+
+    /** Waits until {@code condition} holds, checking every millisecond, at most {@link #WAIT_SECONDS}. */
+    private static void awaitCondition(java.util.function.BooleanSupplier condition, String failure) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+        }
+        assertTrue(condition.getAsBoolean(), failure);
+    }
+
     /** stop(1) with a handler that never finishes returns after about 1 s and closes its connection. */
     @Test
     void stopGivesUpOnHangingExchangeAfterDelay() throws Exception {
