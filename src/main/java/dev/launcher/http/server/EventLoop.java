@@ -366,8 +366,8 @@ final class EventLoop {
         try {
             connection.onReadable(mine);
         } catch (Error e) {
-            connection.fail();
             failures.record("an error while serving a connection", e, "the connection was closed");
+            connection.fail();
         }
     }
 
@@ -399,8 +399,8 @@ final class EventLoop {
             connection.prepare();
             return true;
         } catch (Error e) {
-            connection.fail();
             failures.record("cannot take buffers for a new connection", e, "the connection was closed");
+            connection.fail();
             return false;
         }
     }

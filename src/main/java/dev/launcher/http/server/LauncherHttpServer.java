@@ -330,15 +330,15 @@ public final class LauncherHttpServer extends HttpServer {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, limits.noDelay());
             connection = new Connection(this, Wire.nonBlocking(channel), limits, loop);
         } catch (IOException | RuntimeException | Error e) {
+            if (e instanceof Error) {
+                failures.record("cannot take in a new connection", e, "the connection was closed");
+            }
             try {
                 channel.close();
             } catch (IOException ignored) {
                 // gone either way
             }
             connectionPermits.release();
-            if (e instanceof Error) {
-                failures.record("cannot take in a new connection", e, "the connection was closed");
-            }
             return null;
         }
         connections.add(connection);
@@ -440,15 +440,15 @@ public final class LauncherHttpServer extends HttpServer {
             Wire wire = loop != null ? Wire.nonBlocking(channel) : Wire.blocking(channel.socket());
             connection = new Connection(this, wire, limits, loop);
         } catch (IOException | RuntimeException | Error e) {
+            if (e instanceof Error) {
+                failures.record("cannot take in a new connection", e, "the connection was closed");
+            }
             try {
                 channel.close();
             } catch (IOException ignored) {
                 // gone either way
             }
             connectionPermits.release();
-            if (e instanceof Error) {
-                failures.record("cannot take in a new connection", e, "the connection was closed");
-            }
             return;
         }
         connections.add(connection);
@@ -459,11 +459,12 @@ public final class LauncherHttpServer extends HttpServer {
         try {
             executor.execute(connection);
         } catch (RejectedExecutionException | Error e) {
-            connection.abort();
-            ended(connection);
+            // counted first: whoever sees the close sees the count
             if (!stopping) {
                 failures.record("cannot start a thread for a connection", e, "the connection was closed");
             }
+            connection.abort();
+            ended(connection);
         }
     }
 
