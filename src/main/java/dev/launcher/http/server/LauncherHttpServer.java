@@ -70,6 +70,13 @@ public final class LauncherHttpServer extends HttpServer {
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final Semaphore connectionPermits;
     private final ReentrantLock lock = new ReentrantLock();
+    /**
+     * How long {@link #shutdown} keeps idle connections open after the last exchange began: a client (a proxy's
+     * pool) still sending on a kept connection gets its request served rather than a close under it.
+     */
+    static final long QUIET_NANOS = 10_000_000L;
+    /** When the last exchange began during the stop ({@code nanoTime}). */
+    private volatile long lastBegun;
     /** Signalled, while stopping, at every connection's state change. */
     private final Condition connectionsMoved = lock.newCondition();
     /** The exchanges running now: connections in the {@code ACTIVE} state. */
@@ -493,6 +500,9 @@ public final class LauncherHttpServer extends HttpServer {
             inFlight.decrementAndGet();
         }
         if (stopping) {
+            if (toActive) {
+                lastBegun = System.nanoTime();
+            }
             signalMoved();
         }
     }
@@ -648,10 +658,11 @@ public final class LauncherHttpServer extends HttpServer {
      * <ol>
      *   <li>Stops accepting ({@link #stopAccepting()}): from now on every response says {@code Connection: close}
      *       and its connection closes after it.</li>
-     *   <li>Waits — woken by the connections' state changes, never polling — until no connection holds the stop: an
-     *       exchange runs, a request was read and is on its way to its handler (its body still arriving, up to
-     *       16 KiB), or request bytes have arrived that the server has not read yet (its loop is busy). Idle
-     *       keep-alive connections stay open meanwhile, so that a request sent on one just now is served.</li>
+     *   <li>Waits — woken by the connections' state changes, never polling — until no connection holds the stop (an
+     *       exchange runs, a request was read and is on its way to its handler, its body still arriving up to
+     *       16 KiB, or request bytes have arrived that the server has not read yet: its loop is busy) and no
+     *       exchange has begun for {@value #QUIET_NANOS} ns. Idle keep-alive connections stay open meanwhile, so that
+     *       a request sent on one just now (a proxy still using its pool) is served, not closed under.</li>
      *   <li>Closes the idle connections, waits again for any that took a request meanwhile, and closes the rest
      *       (clients still sending a head). With nothing in flight all this takes milliseconds.</li>
      * </ol>
@@ -672,11 +683,12 @@ public final class LauncherHttpServer extends HttpServer {
         long budget = timeout.isNegative() ? 0 : saturatedNanos(timeout);
         int cut;
         try {
+            lastBegun = System.nanoTime();
             stopAccepting();
             if (idleFirst) {
                 closeIdleConnections();
             }
-            awaitNothingHeld(start, budget);
+            awaitQuiet(start, budget, idleFirst ? 0 : QUIET_NANOS);
             closeIdleConnections();
             awaitNothingHeld(start, budget);
             cut = held();
@@ -700,20 +712,37 @@ public final class LauncherHttpServer extends HttpServer {
         }
     }
 
-    /** Waits until no connection holds the stop, or {@code budget} nanoseconds from {@code start} have passed. */
-    private void awaitNothingHeld(long start, long budget) throws InterruptedException {
+    /**
+     * Waits until no connection holds the stop and no exchange has begun for {@code quietNanos}, or {@code budget}
+     * nanoseconds from {@code start} have passed; woken by the connections' state changes.
+     */
+    private void awaitQuiet(long start, long budget, long quietNanos) throws InterruptedException {
         lock.lock();
         try {
-            while (held() > 0) {
-                long left = budget - (System.nanoTime() - start);
+            while (true) {
+                long now = System.nanoTime();
+                long left = budget - (now - start);
                 if (left <= 0) {
                     return;
                 }
-                connectionsMoved.awaitNanos(left);
+                if (held() > 0) {
+                    connectionsMoved.awaitNanos(left);
+                    continue;
+                }
+                long quietLeft = quietNanos - (now - lastBegun);
+                if (quietLeft <= 0) {
+                    return;
+                }
+                connectionsMoved.awaitNanos(Math.min(left, quietLeft));
             }
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Waits until no connection holds the stop, or {@code budget} nanoseconds from {@code start} have passed. */
+    private void awaitNothingHeld(long start, long budget) throws InterruptedException {
+        awaitQuiet(start, budget, 0);
     }
 
     /** {@return the connections that hold the stop now} */
