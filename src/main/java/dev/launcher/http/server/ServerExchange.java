@@ -23,9 +23,8 @@ import java.util.concurrent.CountDownLatch;
  */
 final class ServerExchange extends HttpExchange {
 
-    private static final int PENDING = 0;
-    private static final int COMPLETE = 1;
-    private static final int FAILED = 2;
+    /** How an exchange ends: {@code PENDING} moves once, to {@code COMPLETE} or {@code FAILED}; {@link #moveTo}. */
+    enum Outcome { PENDING, COMPLETE, FAILED }
 
     private final Connection connection;
     private final RequestHead head;
@@ -41,7 +40,8 @@ final class ServerExchange extends HttpExchange {
     private int status = -1;
     private boolean closeAfter;
     private boolean closed;
-    private volatile int outcome = PENDING;
+    private final java.util.concurrent.atomic.AtomicReference<Outcome> outcome =
+            new java.util.concurrent.atomic.AtomicReference<>(Outcome.PENDING);
     private final CountDownLatch ended = new CountDownLatch(1);
 
     ServerExchange(Connection connection, RequestHead head, HttpContext context, RequestBody requestBody) {
@@ -278,17 +278,30 @@ final class ServerExchange extends HttpExchange {
 
     /** The response was delivered in full. */
     void responseComplete() {
-        end(COMPLETE);
+        moveTo(Outcome.COMPLETE);
     }
 
     /** The response cannot be completed: the connection must close. */
     void responseFailed() {
-        end(FAILED);
+        moveTo(Outcome.FAILED);
     }
 
-    private synchronized void end(int how) {
-        if (outcome == PENDING) {
-            outcome = how;
+    /**
+     * Ends the exchange with {@code how}, unless it has ended already (the first end wins: a failure after a
+     * complete response, or the reverse, changes nothing).
+     *
+     * @throws AssertionError if {@code how} is not an end
+     */
+    private void moveTo(Outcome how) {
+        switch (how) {
+            case COMPLETE:
+            case FAILED:
+                break;
+            case PENDING:
+            default:
+                throw new AssertionError("impossible exchange move to " + how);
+        }
+        if (outcome.compareAndSet(Outcome.PENDING, how)) {
             ended.countDown();
         }
     }
@@ -299,9 +312,9 @@ final class ServerExchange extends HttpExchange {
      * @return true if it is complete and the connection may be reused
      */
     boolean awaitEnd() throws InterruptedException {
-        if (outcome == PENDING) {
+        if (outcome.get() == Outcome.PENDING) {
             ended.await();
         }
-        return outcome == COMPLETE;
+        return outcome.get() == Outcome.COMPLETE;
     }
 }
