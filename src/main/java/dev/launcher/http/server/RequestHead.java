@@ -435,7 +435,7 @@ final class RequestHead {
 
     /**
      * {@return true if {@code text[from, to)} is {@code uri-host [":" port]}} (RFC 3986: IP-literal in brackets,
-     * or a non-empty reg-name, which covers IPv4address; port is digits).
+     * or a non-empty reg-name without percent-encoding, which covers IPv4address; port is digits).
      */
     static boolean isHost(String text, int from, int to) {
         if (from == to) {
@@ -449,17 +449,9 @@ final class RequestHead {
             }
             i = close + 1;
         } else {
+            // no pct-encoded octets: RFC 3986 allows them in a reg-name, but a decoder would see %00 or %2F
             while (i < to && text.charAt(i) != ':') {
-                char c = text.charAt(i);
-                if (c == '%') {
-                    if (i + 2 >= to || Character.digit(text.charAt(i + 1), 16) < 0
-                            || Character.digit(text.charAt(i + 2), 16) < 0) {
-                        return false;
-                    }
-                    i += 3;
-                    continue;
-                }
-                if (!isRegNameChar(c)) {
+                if (!isRegNameChar(text.charAt(i))) {
                     return false;
                 }
                 i++;
