@@ -167,7 +167,8 @@ abstract class RequestBody extends InputStream {
      * A {@code Transfer-Encoding: chunked} body (RFC 9112, 7.1); chunk extensions and trailer fields are checked
      * and dropped. Strict: a chunk line is {@code 1*HEXDIG *( ";" BWS token [ BWS "=" BWS ( token /
      * quoted-string ) ] )} with at most 16 digits and no other whitespace, every line ends with CRLF, and trailer
-     * fields follow the header field grammar. A malformed body throws {@link MalformedBodyException}, and every read after it throws again.
+     * fields follow the header field grammar. A malformed body throws {@link MalformedBodyException}, and every
+     * read after it throws again.
      */
     static final class ChunkedBody extends RequestBody {
         private static final int MAX_LINE = 4096;
@@ -261,9 +262,10 @@ abstract class RequestBody extends InputStream {
                 throw new MalformedBodyException("chunk size too large");
             }
             while (i < n) {
-                // BWS before ";" and trailing whitespace are refused (as Go, h11 and llhttp do); after it, taken
+                // BWS before ";" is refused (Go, h11 and llhttp refuse it), trailing whitespace too (as llhttp)
                 if (line.charAt(i) != ';') {
-                    throw new MalformedBodyException(line.indexOf(';', i) < 0 ? "bad chunk size" : "bad chunk extension");
+                    throw new MalformedBodyException(line.indexOf(';', i) < 0
+                            ? "bad chunk size" : "bad chunk extension");
                 }
                 int name = RequestHead.skipWhitespace(line, i + 1, n);
                 int nameEnd = RequestHead.tokenEnd(line, name, n);

@@ -15,20 +15,20 @@ import java.util.List;
  * request is refused ({@link HttpError}, 400 unless named) for
  * <ul>
  *   <li>a request line that is not exactly {@code method SP target SP version} (one space each, no tab), a method
- *       that is not a token, a target that is not origin-form, absolute-form ({@code http}/{@code https} with a
- *       valid authority) or {@code *} for {@code OPTIONS}, or one with a fragment; a version {@code HTTP/d.d}
- *       other than 1.0 and 1.1: 505;</li>
- *   <li>a CR not followed by LF anywhere in the head (a bare LF ends a line, RFC 9112 2.2);</li>
+ *       that is not a token, a target that is not ASCII, not origin-form, absolute-form ({@code http}/{@code
+ *       https} with a valid authority, no userinfo) or {@code *} for {@code OPTIONS}, or one with a fragment or
+ *       starting with {@code //}; a version {@code HTTP/d.d} other than 1.0 and 1.1: 505;</li>
+ *   <li>a bare CR or a bare LF anywhere in the head: only CRLF ends a line ({@link RequestInput#readLine});</li>
  *   <li>a field line whose name is not a token (whitespace before the colon included), that starts with
  *       whitespace (obsolete line folding), or whose value holds a control byte other than HTAB;</li>
  *   <li>an HTTP/1.1 request without exactly one {@code Host}, and any request with an invalid {@code Host}
- *       (RFC 9112 3.2: {@code uri-host [":" port]}, RFC 3986; an empty one too, as an {@code http} URI has a
- *       non-empty host, RFC 9110 4.2.1); in absolute form the target's authority replaces the field's value
- *       (RFC 9112 3.2.2);</li>
+ *       (RFC 9112 3.2: {@code uri-host [":" port]}, RFC 3986, without percent-encoding; an empty one too, as an
+ *       {@code http} URI has a non-empty host, RFC 9110 4.2.1); in absolute form the target's authority replaces
+ *       the field's value (RFC 9112 3.2.2);</li>
  *   <li>{@code Content-Length} that is not one field of 1 to 18 digits (a list, even {@code 5, 5}, is
  *       refused);</li>
  *   <li>{@code Transfer-Encoding} together with {@code Content-Length}, on an HTTP/1.0 request, malformed, with
- *       {@code chunked} twice or not last (RFC 9112 6.3); one listing codings before {@code chunked}: 501.</li>
+ *       {@code chunked} twice, not last or with parameters (RFC 9112 6.3); any other coding: 501.</li>
  * </ul>
  */
 final class RequestHead {
@@ -348,7 +348,9 @@ final class RequestHead {
         }
     }
 
-    /** {@return true if {@code text[from, to)} is {@code token *( OWS ";" OWS token "=" ( token / quoted-string ) )}} */
+    /**
+     * {@return true if {@code text[from, to)} is {@code token *( OWS ";" OWS token "=" ( token / quoted-string ) )}}
+     */
     private static boolean isCoding(String text, int from, int to) {
         int i = tokenEnd(text, from, to);
         if (i == from) {
