@@ -94,73 +94,30 @@ final class Connection implements Runnable {
         output = new ResponseOutput(wire.asOutputStream(), buffers.output);
     }
 
-    /** Serves the connection on the calling thread, from its first request to its close. */
+    /**
+     * Serves the connection on the calling thread, from its first request to its close: the same protocol as on
+     * an event loop ({@link #serveArrived}), its waits for bytes blocking this thread instead of returning to a
+     * loop.
+     */
     @Override
     public void run() {
-        Next next = Next.LINGER;
         try {
             open();
-            next = serve();
+            inHand = true;
+            serveArrived(null);
         } catch (IOException | RuntimeException e) {
-            next = Next.LINGER;
+            finish(false);
         } catch (InterruptedException e) {
-            next = Next.LINGER;
             Thread.currentThread().interrupt();
+            finish(false);
         } finally {
-            finish(next != Next.LINGER);
+            // whatever ended the protocol, the connection is done
+            finish(true);
         }
     }
 
-    /** Serves requests, waiting for each, until the connection should close; returns how it closes. */
-    private Next serve() throws IOException, InterruptedException {
-        while (true) {
-            if (input.buffered() == 0) {
-                // an idle connection stays open while the server stops (a request may be on its way), until the
-                // server closes idle connections
-                if (!moveTo(IDLE) || server.isClosingIdle()) {
-                    return Next.CLOSE;
-                }
-                input.timeout(limits.idleMillis());
-                try {
-                    if (!input.awaitByte()) {
-                        return Next.CLOSE;
-                    }
-                } catch (SocketTimeoutException e) {
-                    return Next.CLOSE;
-                }
-            }
-            if (!move(IDLE, READING) && !move(ACTIVE, READING)) {
-                return Next.CLOSE;
-            }
-            arrivalDeadline = System.nanoTime() + limits.requestMillis() * 1_000_000L;
-            Next next = serveOne(null);
-            if (next != Next.KEEP) {
-                return next;
-            }
-        }
-    }
-
-    /**
-     * Serves one request: reads its head unless given (waiting for it until {@link #arrivalDeadline}), runs its
-     * exchange, and says what the connection does next. The state is {@code READING} on entry.
-     */
-    private Next serveOne(RequestHead given) throws IOException, InterruptedException {
-        RequestHead head = given;
-        if (head == null) {
-            input.deadline(arrivalDeadline);
-            try {
-                head = RequestHead.read(input, limits.maxHeadBytes(), limits.maxHeaders());
-            } catch (HttpError e) {
-                sendError(e.status(), e.getMessage());
-                return Next.LINGER;
-            } catch (SocketTimeoutException e) {
-                sendError(408, "request took too long to arrive");
-                return Next.LINGER;
-            }
-            if (head == null) {
-                return Next.CLOSE;
-            }
-        }
+    /** Runs the exchange of {@code head} and says what the connection does next. The state is {@code READING}. */
+    private Next serveOne(RequestHead head) throws IOException, InterruptedException {
         arrivalDeadline = 0;
         if (!move(READING, ACTIVE)) {
             return Next.CLOSE;
@@ -245,7 +202,8 @@ final class Connection implements Runnable {
      */
     void register(Selector selector) throws IOException {
         if (key == null) {
-            key = wire.register(selector, this);
+            // a connection an event loop serves has a selectable wire (LauncherHttpServer.adopt)
+            key = ((Wire.Selectable) wire).register(selector, this);
         }
     }
 
@@ -287,15 +245,20 @@ final class Connection implements Runnable {
         }
     }
 
+    /**
+     * The HTTP/1 protocol, written once: receive a head, receive a small body, run the exchange, finish the body,
+     * next. Each wait for bytes goes through {@link #awaitBytes}: on an event loop ({@code tenure} not null) it
+     * hands the connection to the selector and this returns; on a connection's own thread it blocks.
+     */
     private void serveArrived(EventLoop.Tenure tenure) throws IOException, InterruptedException {
         while (true) {
             RequestHead head = pending;
             if (head == null) {
                 if (input.buffered() == 0) {
-                    if (becomeIdle()) {
-                        await();
+                    if (!becomeIdle() || !awaitBytes()) {
+                        return;
                     }
-                    return;
+                    continue;
                 }
                 if (!moveTo(READING)) {
                     finish(true);
@@ -303,37 +266,40 @@ final class Connection implements Runnable {
                 }
                 Arrival arrival = headArrival();
                 if (arrival == Arrival.WAIT) {
-                    await();
-                    return;
+                    if (!awaitBytes()) {
+                        return;
+                    }
+                    continue;
                 }
                 if (arrival == Arrival.REFUSED) {
                     // answering may wait for the client: in a blocking section
-                    tenure.enterBlocking(this);
+                    enter(tenure);
                     try {
                         refuse();
                         finish(false);
                     } finally {
-                        tenure.leaveBlocking();
+                        leave(tenure);
                     }
                     return;
                 }
                 head = pending;
             }
             if (!bodyArrived(head)) {
-                await();
-                return;
+                if (!awaitBytes()) {
+                    return;
+                }
+                continue;
             }
             pending = null;
-            tenure.enterBlocking(this);
+            enter(tenure);
             Next next;
+            boolean stillOwner;
             try {
                 next = serveOne(head);
             } finally {
-                if (!tenure.leaveBlocking()) {
-                    tenure = null;
-                }
+                stillOwner = leave(tenure);
             }
-            if (tenure == null) {
+            if (!stillOwner) {
                 // the loop went on without this thread: finish here and give the connection back
                 continueAway(next);
                 return;
@@ -343,6 +309,62 @@ final class Connection implements Runnable {
                 return;
             }
         }
+    }
+
+    private void enter(EventLoop.Tenure tenure) {
+        if (tenure != null) {
+            tenure.enterBlocking(this);
+        }
+    }
+
+    /** {@return true if the calling thread still serves the connection where it did (its own thread: always)} */
+    private static boolean leave(EventLoop.Tenure tenure) {
+        return tenure == null || tenure.leaveBlocking();
+    }
+
+    /**
+     * Waits for more bytes. On an event loop: lets its selector watch the connection and returns false (the loop
+     * calls {@link #onReadable} when they come). On the connection's own thread: blocks until some arrive — true —
+     * or until what is being received is past its deadline (408), the connection is idle past the idle timeout,
+     * the client closed, or the server closed it — false, the connection finished.
+     */
+    private boolean awaitBytes() throws IOException {
+        inHand = false;
+        if (server.isStopping()) {
+            server.connectionMoved(false, false);
+        }
+        if (loop != null) {
+            loop.watch(this);
+            return false;
+        }
+        long deadline = arrivalDeadline != 0 ? arrivalDeadline : idleSince + limits.idleMillis() * 1_000_000L;
+        long millis = (deadline - System.nanoTime()) / 1_000_000L;
+        int n;
+        try {
+            if (millis <= 0) {
+                throw new SocketTimeoutException("deadline passed");
+            }
+            n = input.readWaiting((int) Math.min(Integer.MAX_VALUE, millis));
+        } catch (SocketTimeoutException e) {
+            if (state.get() == READING) {
+                refusal = new HttpError(408, "request took too long to arrive");
+                refuse();
+                finish(false);
+            } else {
+                finish(true);
+            }
+            return false;
+        }
+        inHand = true;
+        if (n < 0) {
+            finish(input.buffered() == 0);
+            return false;
+        }
+        if (!move(IDLE, READING) && state.get() == CLOSED) {
+            finish(true);
+            return false;
+        }
+        return true;
     }
 
     /** What {@link #headArrival} found. */
@@ -458,15 +480,6 @@ final class Connection implements Runnable {
             // a request part-way in stays READING: the loop goes on receiving it
             loop.giveBack(this);
         }
-    }
-
-    /** Lets the loop's selector watch the connection for more bytes: no thread works on it any more. */
-    private void await() throws IOException {
-        inHand = false;
-        if (server.isStopping()) {
-            server.connectionMoved(false, false);
-        }
-        loop.watch(this);
     }
 
     /** Moves to {@code IDLE}, or closes if the server closes idle connections; true if still open. */

@@ -66,15 +66,6 @@ final class RequestInput extends InputStream {
     }
 
     /**
-     * Waits for the next byte without consuming it.
-     *
-     * @return false at end of stream
-     */
-    boolean awaitByte() throws IOException {
-        return position < limit || fill() > 0;
-    }
-
-    /**
      * Reads what has arrived into the free end of the buffer, without waiting (event loops only).
      *
      * @return the bytes read, 0 if none or the buffer is full, -1 at end of stream
@@ -90,6 +81,30 @@ final class RequestInput extends InputStream {
             return 0;
         }
         int n = wire.readNow(buffer, limit, buffer.length - limit);
+        if (n > 0) {
+            limit += n;
+        }
+        return n;
+    }
+
+    /**
+     * Reads what arrives into the free end of the buffer, waiting for it at most {@code millis} (a connection's
+     * own thread).
+     *
+     * @return the bytes read, 0 if the buffer is full, -1 at end of stream
+     * @throws SocketTimeoutException if nothing arrived in time
+     */
+    int readWaiting(int millis) throws IOException {
+        if (position == limit && scanHead < 0) {
+            position = 0;
+            limit = 0;
+        } else if (limit == buffer.length && position > 0) {
+            compact(position);
+        }
+        if (limit == buffer.length) {
+            return 0;
+        }
+        int n = wire.read(buffer, limit, buffer.length - limit, millis);
         if (n > 0) {
             limit += n;
         }

@@ -14,8 +14,9 @@ import java.nio.channels.SocketChannel;
 
 /**
  * The bytes of one connection, read and written as if blocking: {@link #read} waits up to a timeout, {@link #write}
- * until all is written. {@link #readNow} never waits; only a non-blocking wire (the one an event loop serves) has
- * it. {@link #close()} may be called from any thread and wakes a thread waiting on the wire.
+ * until all is written; {@link #readNow} never waits. A {@link Selectable} wire (a non-blocking channel, the one
+ * an event loop serves) can also be watched by a selector. {@link #close()} may be called from any thread and wakes
+ * a thread waiting on the wire.
  */
 abstract class Wire {
 
@@ -31,8 +32,8 @@ abstract class Wire {
     /**
      * Reads what has arrived without waiting.
      *
-     * @return the bytes read (0: none yet), or -1 at end of stream
-     * @throws UnsupportedOperationException on a blocking wire
+     * @return the bytes read (0: none yet), or -1 at end of stream (a blocking wire may report it only on a
+     *     waiting {@link #read})
      */
     abstract int readNow(byte[] target, int offset, int length) throws IOException;
 
@@ -49,13 +50,6 @@ abstract class Wire {
     abstract void close();
 
     abstract boolean isClosed();
-
-    /**
-     * Registers a non-blocking wire's channel with {@code selector} for reads.
-     *
-     * @throws UnsupportedOperationException on a blocking wire
-     */
-    abstract SelectionKey register(Selector selector, Object attachment) throws IOException;
 
     abstract InetSocketAddress remoteAddress();
 
@@ -82,9 +76,16 @@ abstract class Wire {
     }
 
     /** {@return a wire over a connected channel, switched to non-blocking mode, for an event loop} */
-    static Wire nonBlocking(SocketChannel channel) throws IOException {
+    static Selectable nonBlocking(SocketChannel channel) throws IOException {
         channel.configureBlocking(false);
         return new ChannelWire(channel);
+    }
+
+    /** A wire whose channel an event loop's selector can watch. */
+    abstract static class Selectable extends Wire {
+
+        /** Registers the channel with {@code selector} for reads. */
+        abstract SelectionKey register(Selector selector, Object attachment) throws IOException;
     }
 
     /** A blocking socket: reads wait with {@code SO_TIMEOUT}. */
@@ -110,8 +111,9 @@ abstract class Wire {
         }
 
         @Override
-        int readNow(byte[] target, int offset, int length) {
-            throw new UnsupportedOperationException("a blocking wire cannot read without waiting");
+        int readNow(byte[] target, int offset, int length) throws IOException {
+            int ready = in.available();
+            return ready <= 0 ? 0 : in.read(target, offset, Math.min(length, ready));
         }
 
         @Override
@@ -148,11 +150,6 @@ abstract class Wire {
         }
 
         @Override
-        SelectionKey register(Selector selector, Object attachment) {
-            throw new UnsupportedOperationException("a blocking wire has no selectable channel");
-        }
-
-        @Override
         InetSocketAddress remoteAddress() {
             return (InetSocketAddress) socket.getRemoteSocketAddress();
         }
@@ -167,7 +164,7 @@ abstract class Wire {
      * A non-blocking channel. Reads and writes that must wait do so on a selector of the waiting thread's own
      * ({@link Waits}), so the channel stays registered with its event loop's selector meanwhile.
      */
-    private static final class ChannelWire extends Wire {
+    private static final class ChannelWire extends Selectable {
         private final SocketChannel channel;
         private final InputStream availableProbe;
         private final InetSocketAddress remote;

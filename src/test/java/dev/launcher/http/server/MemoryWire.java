@@ -2,8 +2,6 @@ package dev.launcher.http.server;
 
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 
 /**
  * A wire over bytes in memory: reads serve {@code input} at most {@code slice} bytes at a time (to cross buffer
@@ -64,11 +62,6 @@ final class MemoryWire extends Wire {
     @Override
     boolean isClosed() {
         return closed;
-    }
-
-    @Override
-    SelectionKey register(Selector selector, Object attachment) {
-        throw new UnsupportedOperationException("a memory wire has no channel");
     }
 
     @Override
