@@ -20,6 +20,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(60)
 class LauncherProcessIT {
 
+    /** A response held back by Nagle's algorithm waits for the client's delayed ACK: about 40 ms. */
+    private static final long STALL_NANOS = 35_000_000;
+
     private static final Duration EXIT = Duration.ofSeconds(15);
     private static final String ADDR = "127.0.0.1:0";
 
@@ -241,7 +244,8 @@ class LauncherProcessIT {
 
     /**
      * Keep-alive responses are not held back by Nagle + delayed ACK (the JDK default without TCP_NODELAY: ~40 ms
-     * each): 100 sequential requests on one connection take well under the 4 s a stall would cost.
+     * each): of 100 sequential requests on one connection, hardly any takes as long as a stall (every one would).
+     * A count of stalls, not a speed: how fast the server answers is measured by {@code bench/}.
      */
     @Test
     void keepAliveResponsesAreNotStalled() throws Exception {
@@ -252,12 +256,15 @@ class LauncherProcessIT {
                 for (int i = 0; i < 10; i++) {
                     assertEquals(200, http.request("GET", "/", "").status);
                 }
-                long start = System.nanoTime();
+                int stalled = 0;
                 for (int i = 0; i < 100; i++) {
+                    long start = System.nanoTime();
                     assertEquals(200, http.request("GET", "/", "").status);
+                    if (System.nanoTime() - start >= STALL_NANOS) {
+                        stalled++;
+                    }
                 }
-                long millis = (System.nanoTime() - start) / 1_000_000;
-                assertTrue(millis < 2000, "100 keep-alive requests took " + millis + " ms");
+                assertTrue(stalled < 10, stalled + " of 100 keep-alive requests took as long as a Nagle stall");
             }
             launcher.signal("TERM");
             assertEquals(0, launcher.awaitExit(EXIT));
