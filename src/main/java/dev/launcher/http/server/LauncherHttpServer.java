@@ -93,7 +93,6 @@ public final class LauncherHttpServer extends HttpServer {
     private ExecutorService ownExecutor;
     private final List<EventLoop> loops = new ArrayList<>();
     private LoopWatchdog watchdog;
-    private int nextLoop;
     private Thread acceptor;
     private boolean started;
     /** Set when a loop stopped accepting at the connection limit; the next connection to close resumes them. */
@@ -310,7 +309,7 @@ public final class LauncherHttpServer extends HttpServer {
         EventLoop target = leastLoaded(loop);
         Connection connection = adopt(channel, target);
         if (connection != null && target != loop) {
-            target.arrive(connection);
+            serve(connection, target);
             return null;
         }
         return connection;
@@ -328,14 +327,22 @@ public final class LauncherHttpServer extends HttpServer {
     }
 
     /**
-     * {@return a connection for an accepted channel and its permit, served by {@code loop}; null if it failed at
-     * once} The caller hands it to the loop.
+     * {@return a connection for an accepted channel and its permit, served by {@code loop} (null: a thread of its
+     * own); null if it failed at once} Every accepted connection comes through here; the caller hands it on with
+     * {@link #serve(Connection, EventLoop)} (or, for the accepting loop itself, serves it at once).
      */
     private Connection adopt(SocketChannel channel, EventLoop loop) {
         Connection connection;
         try {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, limits.noDelay());
-            connection = new Connection(this, Wire.nonBlocking(channel), limits, loop);
+            Wire wire;
+            if (loop != null) {
+                wire = Wire.nonBlocking(channel);
+            } else {
+                channel.configureBlocking(true);
+                wire = Wire.blocking(channel.socket());
+            }
+            connection = new Connection(this, wire, limits, loop);
         } catch (IOException | RuntimeException | Error e) {
             if (e instanceof Error) {
                 failures.record("cannot take in a new connection", e, "the connection was closed");
@@ -350,6 +357,24 @@ public final class LauncherHttpServer extends HttpServer {
         }
         connections.add(connection);
         return connection;
+    }
+
+    /** Hands a new connection to {@code loop}, or (null) to a thread of its own. */
+    private void serve(Connection connection, EventLoop loop) {
+        if (loop != null) {
+            loop.arrive(connection);
+            return;
+        }
+        try {
+            executor.execute(connection);
+        } catch (RejectedExecutionException | Error e) {
+            // counted first: whoever sees the close sees the count
+            if (!stopping) {
+                failures.record("cannot start a thread for a connection", e, "the connection was closed");
+            }
+            connection.abort();
+            ended(connection);
+        }
     }
 
     /**
@@ -376,20 +401,10 @@ public final class LauncherHttpServer extends HttpServer {
                 }
                 continue;
             }
-            if (loops.isEmpty()) {
-                try {
-                    channel.configureBlocking(true);
-                } catch (IOException e) {
-                    connectionPermits.release();
-                    continue;
-                }
-                serve(channel);
-                continue;
-            }
-            EventLoop target = leastLoaded(loops.get(0));
+            EventLoop target = loops.isEmpty() ? null : leastLoaded(loops.get(0));
             Connection connection = adopt(channel, target);
             if (connection != null) {
-                target.arrive(connection);
+                serve(connection, target);
             }
         }
     }
@@ -424,8 +439,10 @@ public final class LauncherHttpServer extends HttpServer {
                         connectionPermits.release();
                         return;
                     }
-                    channel.configureBlocking(true);
-                    serve(channel);
+                    Connection connection = adopt(channel, null);
+                    if (connection != null) {
+                        serve(connection, null);
+                    }
                 } catch (Error e) {
                     connectionPermits.release();
                     failures.record("an error on the accept thread", e, "accepting goes on");
@@ -435,43 +452,6 @@ public final class LauncherHttpServer extends HttpServer {
             // the listener closed, or the server stops
         } finally {
             acceptSelector = null;
-        }
-    }
-
-    /** Hands a new connection to an event loop, or to a thread of its own. */
-    private void serve(SocketChannel channel) {
-        Connection connection;
-        EventLoop loop = loops.isEmpty() ? null : loops.get(nextLoop++ % loops.size());
-        try {
-            channel.setOption(StandardSocketOptions.TCP_NODELAY, limits.noDelay());
-            Wire wire = loop != null ? Wire.nonBlocking(channel) : Wire.blocking(channel.socket());
-            connection = new Connection(this, wire, limits, loop);
-        } catch (IOException | RuntimeException | Error e) {
-            if (e instanceof Error) {
-                failures.record("cannot take in a new connection", e, "the connection was closed");
-            }
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // gone either way
-            }
-            connectionPermits.release();
-            return;
-        }
-        connections.add(connection);
-        if (loop != null) {
-            loop.arrive(connection);
-            return;
-        }
-        try {
-            executor.execute(connection);
-        } catch (RejectedExecutionException | Error e) {
-            // counted first: whoever sees the close sees the count
-            if (!stopping) {
-                failures.record("cannot start a thread for a connection", e, "the connection was closed");
-            }
-            connection.abort();
-            ended(connection);
         }
     }
 
