@@ -71,20 +71,21 @@ final class RequestInput extends InputStream {
      * @return the bytes read, 0 if none or the buffer is full, -1 at end of stream
      */
     int readNow() throws IOException {
+        if (!makeRoom()) {
+            return 0;
+        }
+        return readInto(wire.readNow(buffer, limit, buffer.length - limit));
+    }
+
+    /** Frees the buffer's end for more bytes, keeping what is unread; false if the buffer is full of it. */
+    private boolean makeRoom() {
         if (position == limit && scanHead < 0) {
             position = 0;
             limit = 0;
         } else if (limit == buffer.length && position > 0) {
             compact(position);
         }
-        if (limit == buffer.length) {
-            return 0;
-        }
-        int n = wire.readNow(buffer, limit, buffer.length - limit);
-        if (n > 0) {
-            limit += n;
-        }
-        return n;
+        return limit < buffer.length;
     }
 
     /**
@@ -95,16 +96,14 @@ final class RequestInput extends InputStream {
      * @throws SocketTimeoutException if nothing arrived in time
      */
     int readWaiting(int millis) throws IOException {
-        if (position == limit && scanHead < 0) {
-            position = 0;
-            limit = 0;
-        } else if (limit == buffer.length && position > 0) {
-            compact(position);
-        }
-        if (limit == buffer.length) {
+        if (!makeRoom()) {
             return 0;
         }
-        int n = wire.read(buffer, limit, buffer.length - limit, millis);
+        return readInto(wire.read(buffer, limit, buffer.length - limit, millis));
+    }
+
+    /** Takes {@code n} bytes just read into the buffer's end; returns {@code n}. */
+    private int readInto(int n) {
         if (n > 0) {
             limit += n;
         }
