@@ -70,7 +70,7 @@ final class Messages {
         };
     }
 
-    /** A member's end as the log shows it: {@code http=stopped in 1ms}, with the error when there is one. */
+    /** A member's end as the log shows it: {@code http=stopped in 1 ms}, with the error when there is one. */
     static String memberResult(MemberResult result) {
         String status = result.status().name().toLowerCase(Locale.ROOT);
         String error = result.error().map(Messages::error).orElse(null);

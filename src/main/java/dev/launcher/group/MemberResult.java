@@ -56,11 +56,11 @@ public record MemberResult(String name, Status status, Optional<Throwable> error
         return new MemberResult(name, status, Optional.ofNullable(error), Optional.ofNullable(stopTime));
     }
 
-    /** {@return {@code name=status}, then {@code  in Nms} with a stop time and {@code  (description)} with an error} */
+    /** {@return {@code name=status}, then {@code  in N ms} with a stop time and {@code  (description)} with an error} */
     @Override
     public String toString() {
         StringBuilder text = new StringBuilder(name).append('=').append(status.name().toLowerCase(java.util.Locale.ROOT));
-        stopTime.ifPresent(time -> text.append(" in ").append(time.toMillis()).append("ms"));
+        stopTime.ifPresent(time -> text.append(" in ").append(time.toMillis()).append(" ms"));
         error.ifPresent(e -> text.append(" (").append(StopCause.describe(e)).append(')'));
         return text.toString();
     }

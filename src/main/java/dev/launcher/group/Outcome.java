@@ -97,9 +97,9 @@ public record Outcome(StopCause cause, Map<String, MemberResult> members, Durati
         return Optional.of(report);
     }
 
-    /** {@return {@code cause=... stopTime=Nms members=[...]}} */
+    /** {@return {@code cause=... stopTime=N ms members=[...]}} */
     @Override
     public String toString() {
-        return "cause=" + cause + " stopTime=" + stopTime.toMillis() + "ms members=" + members.values();
+        return "cause=" + cause + " stopTime=" + stopTime.toMillis() + " ms members=" + members.values();
     }
 }

@@ -94,8 +94,8 @@ class OutcomeTest {
     /** MemberResult's toString: name=status, the stop time when known, the error when there is one. */
     @Test
     void memberResultToStringForms() {
-        assertEquals("a=stopped in 12ms", MemberResult.of("a", STOPPED, null, Duration.ofMillis(12)).toString());
-        assertEquals("b=failed in 7ms (boom)",
+        assertEquals("a=stopped in 12 ms", MemberResult.of("a", STOPPED, null, Duration.ofMillis(12)).toString());
+        assertEquals("b=failed in 7 ms (boom)",
                 MemberResult.of("b", FAILED, new IOException("boom"), Duration.ofMillis(7)).toString());
         assertEquals("c=not_started", MemberResult.of("c", NOT_STARTED, null, null).toString());
         assertEquals("d=abandoned", MemberResult.of("d", ABANDONED, null, null).toString());
@@ -179,7 +179,7 @@ class OutcomeTest {
     void outcomeToString() {
         Outcome outcome = outcome(StopCause.requested("SIGTERM"), result("a", STOPPED),
                 MemberResult.of("b", ABANDONED, null, null));
-        assertEquals("cause=SIGTERM stopTime=42ms members=[a=stopped in 10ms, b=abandoned]", outcome.toString());
+        assertEquals("cause=SIGTERM stopTime=42 ms members=[a=stopped in 10 ms, b=abandoned]", outcome.toString());
         assertEquals(TIMEOUT, outcome.timeout());
         assertEquals(Duration.ofMillis(42), outcome.stopTime());
     }
