@@ -3,6 +3,8 @@ package dev.launcher.http;
 import dev.launcher.group.Outcome;
 import dev.launcher.group.ServiceGroup;
 import dev.launcher.group.StopCause;
+import dev.launcher.testing.RawHttp;
+import dev.launcher.testing.RawHttp.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -10,41 +12,34 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /** HTTP/1.1 wire conformance of {@link HttpService}, byte-exact over raw sockets (the contract of the engine). */
 @Timeout(60)
 class HttpConformanceTest {
 
+    /** Each read waits at most this long (a connection the server should close fails after it). */
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
     private static final String GET = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
 
     private ServiceGroup group;
     private CompletableFuture<Outcome> outcome;
     private int port;
     /** A connection opened for each test. */
-    private Conn c;
+    private RawHttp c;
 
     @BeforeEach
     void start() throws Exception {
@@ -77,7 +72,7 @@ class HttpConformanceTest {
         outcome = CompletableFuture.supplyAsync(group::run);
         port = bound.get(10, TimeUnit.SECONDS).getPort();
         assertTrue(group.awaitReady(Duration.ofSeconds(10)));
-        c = new Conn(port);
+        c = new RawHttp(port, READ_TIMEOUT);
     }
 
     @AfterEach
@@ -116,7 +111,7 @@ class HttpConformanceTest {
     @Test
     void http10KeepAlive() throws Exception {
         for (int i = 0; i < 2; i++) {
-            Resp r = c.exchange("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+            Response r = c.exchange("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
             assertResponse(r, 200, "hello\n");
             assertTrue("keep-alive".equalsIgnoreCase(r.header("Connection")), r.toString());
         }
@@ -125,7 +120,7 @@ class HttpConformanceTest {
     /** Connection: close on an HTTP/1.1 request is announced in the response, then the server closes. */
     @Test
     void connectionClose() throws Exception {
-        Resp r = c.exchange("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        Response r = c.exchange("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         assertResponse(r, 200, "hello\n");
         assertTrue("close".equalsIgnoreCase(r.header("Connection")), r.toString());
         c.assertClosed();
@@ -137,7 +132,7 @@ class HttpConformanceTest {
     void malformedRequestLine(String request) throws Exception {
         assertStatus(c.exchange(request), 400);
         c.assertClosed();
-        try (Conn fresh = new Conn(port)) {
+        try (RawHttp fresh = new RawHttp(port, READ_TIMEOUT)) {
             assertHello(fresh);
         }
     }
@@ -226,7 +221,7 @@ class HttpConformanceTest {
     /** Expect: 100-continue gets a bare interim 100 before the body is sent, then the final response. */
     @Test
     void expectContinue() throws Exception {
-        Resp interim = c.exchange("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+        Response interim = c.exchange("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
                 + "Expect: 100-continue\r\n\r\n");
         assertEquals("HTTP/1.1 100 Continue\r\n\r\n", new String(interim.raw, StandardCharsets.ISO_8859_1),
                 interim.toString());
@@ -237,7 +232,7 @@ class HttpConformanceTest {
     @Test
     void head() throws Exception {
         c.send("HEAD / HTTP/1.1\r\nHost: x\r\n\r\n");
-        Resp r = c.read(true);
+        Response r = c.read(true);
         assertStatus(r, 200);
         assertEquals("6", r.header("Content-Length"), r.toString());
         assertHello(c);
@@ -246,7 +241,7 @@ class HttpConformanceTest {
     /** A response of unknown length is sent chunked and decodes to the whole body; the connection is reused. */
     @Test
     void chunkedResponse() throws Exception {
-        Resp r = c.exchange("GET /chunked HTTP/1.1\r\nHost: x\r\n\r\n");
+        Response r = c.exchange("GET /chunked HTTP/1.1\r\nHost: x\r\n\r\n");
         assertTrue("chunked".equalsIgnoreCase(r.header("Transfer-Encoding")), r.toString());
         assertNull(r.header("Content-Length"), r.toString());
         assertResponse(r, 200, "part1-part2");
@@ -256,7 +251,7 @@ class HttpConformanceTest {
     /** 204 has no body, no chunked coding and no non-zero Content-Length; the connection is reused. */
     @Test
     void noContent() throws Exception {
-        Resp r = c.exchange("GET /nocontent HTTP/1.1\r\nHost: x\r\n\r\n");
+        Response r = c.exchange("GET /nocontent HTTP/1.1\r\nHost: x\r\n\r\n");
         assertResponse(r, 204, "");
         assertNull(r.header("Transfer-Encoding"), r.toString());
         assertTrue(r.header("Content-Length") == null || r.header("Content-Length").equals("0"), r.toString());
@@ -276,9 +271,9 @@ class HttpConformanceTest {
         for (String request : List.of(GET, "HEAD / HTTP/1.1\r\nHost: x\r\n\r\n",
                 "GET /chunked HTTP/1.1\r\nHost: x\r\n\r\n", "GET /nocontent HTTP/1.1\r\nHost: x\r\n\r\n",
                 "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n", "GET /boom HTTP/1.1\r\nHost: x\r\n\r\n", "GARBAGE\r\n\r\n")) {
-            try (Conn fresh = new Conn(port)) {
+            try (RawHttp fresh = new RawHttp(port, READ_TIMEOUT)) {
                 fresh.send(request);
-                Resp r = fresh.read(request.startsWith("HEAD"));
+                Response r = fresh.read(request.startsWith("HEAD"));
                 try {
                     DateTimeFormatter.RFC_1123_DATE_TIME.parse(String.valueOf(r.header("Date")));
                 } catch (RuntimeException e) {
@@ -319,155 +314,16 @@ class HttpConformanceTest {
     }
 
     /** GET / on {@code conn} gets 200 "hello\n". */
-    private static void assertHello(Conn conn) throws IOException {
+    private static void assertHello(RawHttp conn) throws IOException {
         assertResponse(conn.exchange(GET), 200, "hello\n");
     }
 
-    private static void assertStatus(Resp r, int status) {
+    private static void assertStatus(Response r, int status) {
         assertEquals(status, r.status, r.toString());
     }
 
-    private static void assertResponse(Resp r, int status, String body) {
+    private static void assertResponse(Response r, int status, String body) {
         assertStatus(r, status);
         assertEquals(body, r.body, r.toString());
-    }
-
-    /** Bytes as text with CR and LF visible, cut at 600 characters. */
-    private static String show(byte[] bytes) {
-        String s = new String(bytes, StandardCharsets.ISO_8859_1).replace("\r", "\\r").replace("\n", "\\n");
-        return s.length() > 600 ? s.substring(0, 600) + "...(" + bytes.length + " bytes)" : s;
-    }
-
-    /** One response: status, headers by lower-case name (values joined by ", "), decoded body, raw bytes. */
-    private record Resp(int status, Map<String, String> headers, String body, byte[] raw) {
-        String header(String name) {
-            return headers.get(name.toLowerCase(Locale.ROOT));
-        }
-
-        @Override
-        public String toString() {
-            return "response [" + show(raw) + "]";
-        }
-    }
-
-    /** A client connection with a 5 s read timeout; the bytes of the response being read are kept for messages. */
-    private static final class Conn implements AutoCloseable {
-        private final Socket socket = new Socket();
-        private final InputStream in;
-        private ByteArrayOutputStream seen = new ByteArrayOutputStream();
-
-        Conn(int port) throws IOException {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-            socket.setSoTimeout(5000);
-            socket.setTcpNoDelay(true);
-            in = new BufferedInputStream(socket.getInputStream());
-        }
-
-        void send(String text) throws IOException {
-            socket.getOutputStream().write(text.getBytes(StandardCharsets.ISO_8859_1));
-        }
-
-        /** Sends, ignoring a write failure: the server may answer and close before reading everything. */
-        void sendLenient(String text) {
-            try {
-                send(text);
-            } catch (IOException refusedEarly) {
-                // its response, if any, is still readable
-            }
-        }
-
-        /** Sends {@code text} in one write and reads one response (not to a HEAD request). */
-        Resp exchange(String text) throws IOException {
-            send(text);
-            return read(false);
-        }
-
-        /** Reads one whole response ({@code head}: to a HEAD request, no body); fails showing the bytes received. */
-        Resp read(boolean head) {
-            seen = new ByteArrayOutputStream();
-            try {
-                String statusLine = line();
-                if (!statusLine.matches("HTTP/1\\.[01] \\d{3}( .*)?")) {
-                    throw new IOException("bad status line");
-                }
-                int status = Integer.parseInt(statusLine.substring(9, 12));
-                Map<String, String> headers = new LinkedHashMap<>();
-                for (String line = line(); !line.isEmpty(); line = line()) {
-                    int colon = line.indexOf(':');
-                    headers.merge(line.substring(0, colon).toLowerCase(Locale.ROOT), line.substring(colon + 1).trim(),
-                            (a, b) -> a + ", " + b);
-                }
-                ByteArrayOutputStream body = new ByteArrayOutputStream();
-                String length = headers.get("content-length");
-                if (head || status < 200 || status == 204 || status == 304) {
-                    // no body
-                } else if (headers.getOrDefault("transfer-encoding", "").toLowerCase(Locale.ROOT).endsWith("chunked")) {
-                    for (int size; (size = Integer.parseInt(line().split(";")[0].trim(), 16)) > 0; ) {
-                        body.write(bytes(size));
-                        if (!line().isEmpty()) {
-                            throw new IOException("chunk data not followed by CRLF");
-                        }
-                    }
-                    while (!line().isEmpty()) {
-                        // trailer fields
-                    }
-                } else if (length != null) {
-                    body.write(bytes(Integer.parseInt(length)));
-                } else {
-                    byte[] rest = in.readAllBytes();
-                    seen.writeBytes(rest);
-                    body.writeBytes(rest);
-                }
-                return new Resp(status, headers, body.toString(StandardCharsets.UTF_8), seen.toByteArray());
-            } catch (IOException | RuntimeException e) {
-                throw new AssertionError("no complete response (" + e + "); received [" + show(seen.toByteArray())
-                        + "]", e);
-            }
-        }
-
-        /** Asserts the server closes the connection (end of stream or reset) within the read timeout. */
-        void assertClosed() {
-            try {
-                int first = in.read();
-                if (first == -1) {
-                    return;
-                }
-                fail("expected the server to close; received more: [" + show(new byte[] {(byte) first})
-                        + show(in.readNBytes(in.available())) + "]");
-            } catch (SocketTimeoutException e) {
-                fail("expected the server to close; the connection is still open after the 5 s read timeout");
-            } catch (IOException e) {
-                assertTrue(String.valueOf(e.getMessage()).contains("Connection reset"), "expected a close: " + e);
-            }
-        }
-
-        /** Exactly {@code n} bytes; the end of the stream before them fails. */
-        private byte[] bytes(int n) throws IOException {
-            byte[] data = in.readNBytes(n);
-            seen.write(data, 0, data.length);
-            if (data.length != n) {
-                throw new IOException("end of stream after " + data.length + " of " + n + " body bytes");
-            }
-            return data;
-        }
-
-        /** A line without its CRLF (or bare LF); end of stream before the LF fails. */
-        private String line() throws IOException {
-            StringBuilder text = new StringBuilder();
-            for (int b; (b = in.read()) != '\n'; text.append((char) b)) {
-                if (b == -1) {
-                    throw new IOException("end of stream");
-                }
-                seen.write(b);
-            }
-            seen.write('\n');
-            int end = text.length() > 0 && text.charAt(text.length() - 1) == '\r' ? text.length() - 1 : text.length();
-            return text.substring(0, end);
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
     }
 }

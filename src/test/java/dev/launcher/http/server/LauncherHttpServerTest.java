@@ -5,17 +5,15 @@ import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.launcher.testing.RawHttp;
+import dev.launcher.testing.RawHttp.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.BindException;
 import java.net.ConnectException;
@@ -23,8 +21,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,9 +34,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -219,12 +213,12 @@ class LauncherHttpServerTest {
         context.getFilters().add(Filter.beforeHandler("counts", exchange -> passedOn.incrementAndGet()));
         start();
 
-        try (RawClient client = new RawClient()) {
-            Response first = client.get("/");
-            assertEquals(403, first.status());
-            assertEquals("denied by filter", first.body());
+        try (RawHttp client = new RawHttp(port)) {
+            Response first = client.request("GET", "/", "");
+            assertEquals(403, first.status);
+            assertEquals("denied by filter", first.body);
             // the connection reads its next request only once the first dispatch returned
-            assertEquals(403, client.get("/").status());
+            assertEquals(403, client.request("GET", "/", "").status);
         }
         assertEquals(0, passedOn.get());
     }
@@ -296,22 +290,22 @@ class LauncherHttpServerTest {
         server.createContext("/sync", labelled("sync"));
         start();
 
-        try (RawClient client = new RawClient()) {
-            client.send("/async");
+        try (RawHttp client = new RawHttp(port)) {
+            client.sendRequest("GET", "/async", "");
             assertTrue(handlerReturned.await(WAIT_SECONDS, TimeUnit.SECONDS), "the handler did not return");
-            assertEquals(0, client.in.available(), "a response before the other thread sent one");
+            assertEquals(0, client.available(), "a response before the other thread sent one");
             release.countDown();
 
             Response first = client.read();
-            assertEquals(200, first.status());
-            assertEquals("later", first.body());
+            assertEquals(200, first.status);
+            assertEquals("later", first.body);
             assertNull(first.header("Connection"));
             assertNotNull(responderThread.get());
             assertNotSame(handlerThread.get(), responderThread.get());
 
-            Response second = client.get("/sync");
-            assertEquals(200, second.status());
-            assertEquals("sync /sync", second.body());
+            Response second = client.request("GET", "/sync", "");
+            assertEquals(200, second.status);
+            assertEquals("sync /sync", second.body);
         }
     }
 
@@ -332,9 +326,9 @@ class LauncherHttpServerTest {
         });
         start();
 
-        try (RawClient idle = new RawClient(); RawClient busy = new RawClient()) {
-            assertEquals(200, idle.get("/").status());
-            busy.send("/slow");
+        try (RawHttp idle = new RawHttp(port); RawHttp busy = new RawHttp(port)) {
+            assertEquals(200, idle.request("GET", "/", "").status);
+            busy.sendRequest("GET", "/slow", "");
             assertTrue(entered.await(WAIT_SECONDS, TimeUnit.SECONDS), "the handler did not start");
 
             long stopCalled = System.nanoTime();
@@ -343,7 +337,7 @@ class LauncherHttpServerTest {
                 return System.nanoTime();
             });
             // stopAccepting closes the listener, then idle connections: this one's EOF says it ran
-            assertTrue(idle.closedByServer(), "the idle connection was not closed");
+            assertTrue(idle.isClosedByServer(), "the idle connection was not closed");
             assertFalse(stopReturned.isDone(), "stop returned while an exchange ran");
             assertRefused();
             assertThrows(TimeoutException.class, () -> stopReturned.get(300, TimeUnit.MILLISECONDS),
@@ -352,10 +346,10 @@ class LauncherHttpServerTest {
             long released = System.nanoTime();
             release.countDown();
             Response response = busy.read();
-            assertEquals(200, response.status());
-            assertEquals("slow done", response.body());
+            assertEquals(200, response.status);
+            assertEquals("slow done", response.body);
             assertEquals("close", response.header("Connection"));
-            assertTrue(busy.closedByServer(), "the connection stayed open after Connection: close");
+            assertTrue(busy.isClosedByServer(), "the connection stayed open after Connection: close");
 
             long returned = stopReturned.get(WAIT_SECONDS, TimeUnit.SECONDS);
             assertTrue(returned >= released, "stop returned before the exchange was released");
@@ -387,27 +381,25 @@ class LauncherHttpServerTest {
         });
         start();
 
-        try (RawClient busy = new RawClient(); RawClient idle = new RawClient()) {
-            assertEquals(200, idle.get("/").status());
-            busy.out.write(("POST /slow HTTP/1.1\r\nHost: test\r\nContent-Length: 1000000\r\n\r\n")
-                    .getBytes(StandardCharsets.ISO_8859_1));
-            busy.out.flush();
+        try (RawHttp busy = new RawHttp(port); RawHttp idle = new RawHttp(port)) {
+            assertEquals(200, idle.request("GET", "/", "").status);
+            busy.send("POST /slow HTTP/1.1\r\nHost: test\r\nContent-Length: 1000000\r\n\r\n");
             assertTrue(entered.await(WAIT_SECONDS, TimeUnit.SECONDS), "the handler did not start");
-            idle.send("/");
+            idle.sendRequest("GET", "/", "");
             awaitCondition(server::hasUnreadRequests, "the request did not wait unread");
 
             CompletableFuture<Integer> cut = onNewThread(() -> server.shutdown(Duration.ofSeconds(WAIT_SECONDS)));
             awaitCondition(server::isStopping, "the shutdown did not begin");
             release.countDown();
             Response slow = busy.read();
-            assertEquals(200, slow.status());
+            assertEquals(200, slow.status);
             assertEquals("close", slow.header("Connection"));
 
             Response response = idle.read();
-            assertEquals(200, response.status());
-            assertEquals("root /", response.body());
+            assertEquals(200, response.status);
+            assertEquals("root /", response.body);
             assertEquals("close", response.header("Connection"));
-            assertTrue(idle.closedByServer(), "the connection stayed open after Connection: close");
+            assertTrue(idle.isClosedByServer(), "the connection stayed open after Connection: close");
             assertEquals(0, cut.get(WAIT_SECONDS, TimeUnit.SECONDS));
         }
     }
@@ -418,13 +410,13 @@ class LauncherHttpServerTest {
         newServer();
         server.createContext("/", labelled("root"));
         start();
-        try (RawClient idle = new RawClient()) {
-            assertEquals(200, idle.get("/").status());
+        try (RawHttp idle = new RawHttp(port)) {
+            assertEquals(200, idle.request("GET", "/", "").status);
             long from = System.nanoTime();
             assertEquals(0, server.shutdown(Duration.ofSeconds(WAIT_SECONDS)));
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - from);
             assertTrue(millis >= 0 && millis < 1000, "shutdown took " + millis + " ms");
-            assertTrue(idle.closedByServer(), "the idle connection was not closed");
+            assertTrue(idle.isClosedByServer(), "the idle connection was not closed");
         }
     }
 
@@ -441,14 +433,14 @@ class LauncherHttpServerTest {
             respond(exchange, 200, "late");
         });
         start();
-        try (RawClient busy = new RawClient()) {
-            busy.send("/slow");
+        try (RawHttp busy = new RawHttp(port)) {
+            busy.sendRequest("GET", "/slow", "");
             assertTrue(entered.await(WAIT_SECONDS, TimeUnit.SECONDS), "the handler did not start");
             long from = System.nanoTime();
             assertEquals(1, server.shutdown(Duration.ofMillis(300)));
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - from);
             assertTrue(millis >= 290 && millis < 4000, "shutdown took " + millis + " ms");
-            assertTrue(busy.closedByServer(), "the cut exchange's connection is still open");
+            assertTrue(busy.isClosedByServer(), "the cut exchange's connection is still open");
         }
     }
 
@@ -474,8 +466,8 @@ class LauncherHttpServerTest {
         });
         start();
 
-        try (RawClient client = new RawClient()) {
-            client.send("/hang");
+        try (RawHttp client = new RawHttp(port)) {
+            client.sendRequest("GET", "/hang", "");
             assertTrue(entered.await(WAIT_SECONDS, TimeUnit.SECONDS), "the handler did not start");
 
             long before = System.nanoTime();
@@ -484,7 +476,7 @@ class LauncherHttpServerTest {
 
             assertTrue(millis >= 900, "stop(1) returned after " + millis + " ms");
             assertTrue(millis < 4000, "stop(1) returned after " + millis + " ms");
-            assertTrue(client.closedByServer(), "the hanging exchange's connection is still open");
+            assertTrue(client.isClosedByServer(), "the hanging exchange's connection is still open");
         }
     }
 
@@ -495,17 +487,17 @@ class LauncherHttpServerTest {
         server.createContext("/", labelled("root"));
         start();
 
-        try (RawClient client = new RawClient()) {
-            Response response = client.get("/");
-            assertEquals(200, response.status());
+        try (RawHttp client = new RawHttp(port)) {
+            Response response = client.request("GET", "/", "");
+            assertEquals(200, response.status);
             assertNull(response.header("Connection"));
 
             server.stopAccepting();
 
-            Response last = client.get("/");
-            assertEquals(200, last.status());
+            Response last = client.request("GET", "/", "");
+            assertEquals(200, last.status);
             assertEquals("close", last.header("Connection"));
-            assertTrue(client.closedByServer(), "the connection was not closed after its last response");
+            assertTrue(client.isClosedByServer(), "the connection was not closed after its last response");
         }
     }
 
@@ -516,13 +508,13 @@ class LauncherHttpServerTest {
         server.createContext("/", labelled("root"));
         start();
 
-        try (RawClient client = new RawClient()) {
-            assertEquals(200, client.get("/").status());
+        try (RawHttp client = new RawHttp(port)) {
+            assertEquals(200, client.request("GET", "/", "").status);
 
             server.stopAccepting();
             server.closeIdleConnections();
 
-            assertTrue(client.closedByServer(), "the idle connection was not closed");
+            assertTrue(client.isClosedByServer(), "the idle connection was not closed");
         }
     }
 
@@ -540,8 +532,8 @@ class LauncherHttpServerTest {
         });
         start();
 
-        try (RawClient client = new RawClient()) {
-            client.send("/slow");
+        try (RawHttp client = new RawHttp(port)) {
+            client.sendRequest("GET", "/slow", "");
             assertTrue(entered.await(WAIT_SECONDS, TimeUnit.SECONDS), "the handler did not start");
 
             server.stopAccepting();
@@ -549,10 +541,10 @@ class LauncherHttpServerTest {
             release.countDown();
 
             Response response = client.read();
-            assertEquals(200, response.status());
-            assertEquals("finished", response.body());
+            assertEquals(200, response.status);
+            assertEquals("finished", response.body);
             assertEquals("close", response.header("Connection"));
-            assertTrue(client.closedByServer(), "the connection stayed open after Connection: close");
+            assertTrue(client.isClosedByServer(), "the connection stayed open after Connection: close");
         }
     }
 
@@ -571,15 +563,15 @@ class LauncherHttpServerTest {
         start();
         assertEquals(0, server.activeExchanges());
 
-        try (RawClient client = new RawClient()) {
-            client.send("/slow", "Connection: close");
+        try (RawHttp client = new RawHttp(port)) {
+            client.sendRequest("GET", "/slow", "Connection: close\r\n");
             assertTrue(entered.await(WAIT_SECONDS, TimeUnit.SECONDS), "the handler did not start");
             assertEquals(1, server.activeExchanges());
 
             release.countDown();
-            assertEquals(200, client.read().status());
+            assertEquals(200, client.read().status);
             // the server closes (its connection state first) after a Connection: close response
-            assertTrue(client.closedByServer(), "the connection stayed open after Connection: close");
+            assertTrue(client.isClosedByServer(), "the connection stayed open after Connection: close");
             assertEquals(0, server.activeExchanges());
         }
     }
@@ -604,15 +596,15 @@ class LauncherHttpServerTest {
         });
         start();
 
-        try (RawClient first = new RawClient(); RawClient second = new RawClient()) {
-            assertEquals(200, first.get("/").status());
-            assertEquals(200, second.get("/").status());
+        try (RawHttp first = new RawHttp(port); RawHttp second = new RawHttp(port)) {
+            assertEquals(200, first.request("GET", "/", "").status);
+            assertEquals(200, second.request("GET", "/", "").status);
             assertEquals(2, server.openConnections());
 
             server.closeConnections();
 
-            assertTrue(first.closedByServer(), "the first connection is still open");
-            assertTrue(second.closedByServer(), "the second connection is still open");
+            assertTrue(first.isClosedByServer(), "the first connection is still open");
+            assertTrue(second.isClosedByServer(), "the second connection is still open");
             assertTrue(connectionsEnded.await(WAIT_SECONDS, TimeUnit.SECONDS), "the connections did not end");
             assertEquals(0, server.openConnections());
         }
@@ -687,18 +679,18 @@ class LauncherHttpServerTest {
         });
         start();
 
-        try (RawClient client = new RawClient()) {
-            Response response = client.get("/half");
-            assertEquals(200, response.status());
+        try (RawHttp client = new RawHttp(port)) {
+            Response response = assertThrows(RawHttp.BodyCutException.class,
+                    () -> client.request("GET", "/half", ""), "a truncated body was not cut short").partial;
+            assertEquals(200, response.status);
             assertEquals("10", response.header("Content-Length"));
-            assertEquals("abc", response.body());
-            assertFalse(response.complete(), "a truncated body was not cut short");
-            assertTrue(client.closedByServer(), "the connection stayed open");
+            assertEquals("abc", response.body);
+            assertTrue(client.isClosedByServer(), "the connection stayed open");
         }
-        try (RawClient next = new RawClient()) {
-            Response response = next.get("/");
-            assertEquals(200, response.status());
-            assertEquals("root /", response.body());
+        try (RawHttp next = new RawHttp(port)) {
+            Response response = next.request("GET", "/", "");
+            assertEquals(200, response.status);
+            assertEquals("root /", response.body);
         }
     }
 
@@ -750,15 +742,15 @@ class LauncherHttpServerTest {
             assertEquals(channel.getLocalAddress(), server.getAddress());
             start();
 
-            try (RawClient served = new RawClient(); RawClient queuedForTest = new RawClient();
-                 RawClient queuedForNext = new RawClient()) {
-                assertEquals(200, served.get("/").status());
-                queuedForTest.send("/for-test");
-                queuedForNext.send("/for-next");
+            try (RawHttp served = new RawHttp(port); RawHttp queuedForTest = new RawHttp(port);
+                 RawHttp queuedForNext = new RawHttp(port)) {
+                assertEquals(200, served.request("GET", "/", "").status);
+                queuedForTest.sendRequest("GET", "/for-test", "");
+                queuedForNext.sendRequest("GET", "/for-next", "");
                 queuedForNext.assertNoDataWithin(200);
 
                 server.stop(0);
-                assertTrue(served.closedByServer(), "the served connection was not closed at the stop");
+                assertTrue(served.isClosedByServer(), "the served connection was not closed at the stop");
                 assertTrue(channel.isOpen(), "the adopted channel was closed");
                 assertTrue(channel.isBlocking(), "the adopted channel's blocking mode was not restored");
 
@@ -773,8 +765,8 @@ class LauncherHttpServerTest {
                 server.createContext("/", labelled("next"));
                 server.start();
                 Response response = queuedForNext.read();
-                assertEquals(200, response.status());
-                assertEquals("next /", response.body());
+                assertEquals(200, response.status);
+                assertEquals("next /", response.body);
             }
             server.stop(0);
             server = null;
@@ -812,21 +804,21 @@ class LauncherHttpServerTest {
         server.createContext("/", labelled("root"));
         start();
 
-        try (RawClient first = new RawClient(); RawClient second = new RawClient();
-             RawClient third = new RawClient()) {
-            assertEquals(200, first.get("/").status());
-            assertEquals(200, second.get("/").status());
+        try (RawHttp first = new RawHttp(port); RawHttp second = new RawHttp(port);
+             RawHttp third = new RawHttp(port)) {
+            assertEquals(200, first.request("GET", "/", "").status);
+            assertEquals(200, second.request("GET", "/", "").status);
 
-            third.send("/");
+            third.sendRequest("GET", "/", "");
             third.assertNoDataWithin(500);
             assertEquals(2, server.openConnections());
 
             first.close();
-            Response response = assertDoesNotThrow(third::read,
+            Response response = assertDoesNotThrow(() -> third.read(),
                     "the waiting connection was closed unserved when a connection slot freed up");
-            assertEquals(200, response.status());
-            assertEquals("root /", response.body());
-            assertEquals(200, second.get("/").status());
+            assertEquals(200, response.status);
+            assertEquals("root /", response.body);
+            assertEquals(200, second.request("GET", "/", "").status);
         }
     }
 
@@ -939,114 +931,5 @@ class LauncherHttpServerTest {
             thread.setDaemon(true);
             return thread;
         };
-    }
-
-    /** A response as read off the wire: status, headers by case-insensitive name, body, whether it was whole. */
-    private record Response(int status, Map<String, List<String>> headers, String body, boolean complete) {
-        String header(String name) {
-            List<String> values = headers.get(name);
-            return values == null ? null : String.join(", ", values);
-        }
-    }
-
-    /** A raw client connection to the server, with a bounded read timeout. */
-    private final class RawClient implements AutoCloseable {
-        final Socket socket = new Socket();
-        final InputStream in;
-        final OutputStream out;
-
-        RawClient() throws IOException {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
-            socket.setSoTimeout((int) TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
-            in = new BufferedInputStream(socket.getInputStream());
-            out = socket.getOutputStream();
-        }
-
-        /** Sends a GET for {@code path}, with extra header lines. */
-        void send(String path, String... headerLines) throws IOException {
-            StringBuilder request = new StringBuilder("GET ").append(path).append(" HTTP/1.1\r\nHost: test\r\n");
-            for (String line : headerLines) {
-                request.append(line).append("\r\n");
-            }
-            out.write(request.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-        }
-
-        Response get(String path, String... headerLines) throws IOException {
-            send(path, headerLines);
-            return read();
-        }
-
-        /** Reads one response framed by Content-Length (or without a body); a body cut short is not complete. */
-        Response read() throws IOException {
-            String statusLine = line();
-            if (statusLine == null) {
-                throw new EOFException("the connection closed before a response");
-            }
-            assertTrue(statusLine.startsWith("HTTP/1.1 "), statusLine);
-            int status = Integer.parseInt(statusLine.substring(9, 12));
-            Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-            String line;
-            while (!(line = line()).isEmpty()) {
-                int colon = line.indexOf(':');
-                headers.computeIfAbsent(line.substring(0, colon), k -> new ArrayList<>())
-                        .add(line.substring(colon + 1).trim());
-            }
-            assertFalse(headers.containsKey("Transfer-Encoding"), "unexpected chunked response");
-            List<String> length = headers.get("Content-Length");
-            long expected = length == null ? 0 : Long.parseLong(length.get(0));
-            ByteArrayOutputStream body = new ByteArrayOutputStream();
-            while (body.size() < expected) {
-                int b = in.read();
-                if (b < 0) {
-                    break;
-                }
-                body.write(b);
-            }
-            return new Response(status, headers, body.toString(StandardCharsets.UTF_8), body.size() == expected);
-        }
-
-        /** One line without its CRLF; null at end of stream before any byte. */
-        private String line() throws IOException {
-            StringBuilder text = new StringBuilder();
-            while (true) {
-                int b = in.read();
-                if (b < 0) {
-                    if (text.length() == 0) {
-                        return null;
-                    }
-                    throw new EOFException("the connection closed inside a line: " + text);
-                }
-                if (b == '\n') {
-                    int end = text.length();
-                    return end > 0 && text.charAt(end - 1) == '\r' ? text.substring(0, end - 1) : text.toString();
-                }
-                text.append((char) b);
-            }
-        }
-
-        /** {@return true if the server closed the connection: end of stream (or a reset), not more data} */
-        boolean closedByServer() throws IOException {
-            try {
-                return in.read() < 0;
-            } catch (SocketException e) {
-                return true;
-            }
-        }
-
-        /** Asserts that nothing arrives for {@code millis}: a negative check, it cannot fail spuriously. */
-        void assertNoDataWithin(int millis) throws IOException {
-            socket.setSoTimeout(millis);
-            try {
-                assertThrows(SocketTimeoutException.class, in::read, "data arrived");
-            } finally {
-                socket.setSoTimeout((int) TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
     }
 }
