@@ -72,6 +72,10 @@ final class Connection implements Runnable {
     private int bodyBuffered;
     /** When the connection last became idle ({@code nanoTime}). */
     private volatile long idleSince = System.nanoTime();
+    /** When the connection was opened ({@code nanoTime}). */
+    private final long openedAt = idleSince;
+    /** True once a request byte has been read: the connection is no longer waiting for its first request. */
+    private volatile boolean used;
     /** The loop's key of this connection's channel (event loop only). */
     private volatile SelectionKey key;
     /** True while a thread that left the loop serves this connection (event loop only). */
@@ -382,6 +386,7 @@ final class Connection implements Runnable {
      * wait for more; never waits.
      */
     private Arrival headArrival() throws IOException {
+        used = true;
         if (arrivalDeadline == 0) {
             arrivalDeadline = System.nanoTime() + limits.requestMillis() * 1_000_000L;
         }
@@ -489,11 +494,24 @@ final class Connection implements Runnable {
             finish(true);
             return false;
         }
-        if (server.isClosingIdle() && move(IDLE, CLOSED)) {
+        if (server.isClosingIdle() && firstRequestDue() == 0 && move(IDLE, CLOSED)) {
             finish(true);
             return false;
         }
         return true;
+    }
+
+    /**
+     * {@return when the stop stops waiting for this connection's first request ({@code nanoTime}), or 0 if it does
+     * not wait for it} It waits while no request byte has arrived, up to
+     * {@link LauncherHttpServer#FIRST_REQUEST_NANOS} after the connection opened.
+     */
+    long firstRequestDue() {
+        if (used) {
+            return 0;
+        }
+        long due = openedAt + LauncherHttpServer.FIRST_REQUEST_NANOS;
+        return due - System.nanoTime() > 0 ? due : 0;
     }
 
     /**
@@ -509,7 +527,8 @@ final class Connection implements Runnable {
         if (current == CLOSED) {
             finish(true);
         } else if (current == IDLE) {
-            if ((server.isClosingIdle() || now - idleSince > limits.idleMillis() * 1_000_000L)
+            boolean idleTooLong = now - idleSince > limits.idleMillis() * 1_000_000L;
+            if (((server.isClosingIdle() && firstRequestDue() == 0) || idleTooLong)
                     && wire.available() == 0 && move(IDLE, CLOSED)) {
                 finish(true);
             }
@@ -653,7 +672,7 @@ final class Connection implements Runnable {
      * {@return true if the stop must wait for this connection} An exchange runs, a request was read (its body is
      * being received, or a thread is taking it to its handler), or request bytes have arrived that the server has
      * not read yet (its loop is busy). A connection idle or receiving a head, with nothing unread, does not hold
-     * the stop.
+     * the stop; one waiting for its first request says so apart ({@link #firstRequestDue()}).
      */
     boolean holdsStop() {
         switch (state.get()) {
@@ -670,10 +689,11 @@ final class Connection implements Runnable {
 
     /**
      * Closes the connection if it is waiting for a request and no request byte has arrived: the stop's first
-     * phase. A connection with bytes waiting reads them and is served.
+     * phase. A connection with bytes waiting reads them and is served; one still waiting for its first request
+     * ({@link #firstRequestDue()}) stays open.
      */
     void closeIfIdle() {
-        if (state.get() == IDLE && wire.available() == 0 && move(IDLE, CLOSED)) {
+        if (state.get() == IDLE && wire.available() == 0 && firstRequestDue() == 0 && move(IDLE, CLOSED)) {
             wire.close();
             if (loop != null) {
                 loop.sweepSoon();

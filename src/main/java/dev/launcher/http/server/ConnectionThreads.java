@@ -9,8 +9,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The threads that serve connections. By default a few {@link EventLoop}s (one per CPU; {@code
- * -Dlauncher.http.loops=N} sets how many) serve every connection; {@code -Dlauncher.http.threads=platform} gives
+ * The threads that serve connections. By default a few {@link EventLoop}s (one per CPU but one, at least one;
+ * {@code -Dlauncher.http.loops=N} sets how many) serve every connection; {@code -Dlauncher.http.threads=platform} gives
  * each connection a platform thread of its own instead, {@code virtual} a virtual thread (JDK 21+; on older
  * runtimes: platform).
  */
@@ -49,7 +49,14 @@ final class ConnectionThreads {
         return !mode.equals("platform") && !mode.equals("virtual");
     }
 
-    /** {@return how many event loops serve connections: {@code launcher.http.loops}, else one per CPU} */
+    /**
+     * {@return how many event loops serve connections: {@code launcher.http.loops}, else one per CPU but one (at
+     * least one)} The CPU left over runs what the loops hand work to and what shares the machine with them: the
+     * kernel's network processing, handlers moved off a loop by the watchdog, the group's other members, the
+     * garbage collector, a sidecar or a load generator. A loop that has to share its CPU sleeps and wakes for every
+     * few requests; measured on 2 CPUs with the load generator on the machine, two loops served 0.65x what one did
+     * (docs/PERFORMANCE.md).
+     */
     static int loopCount() {
         String value = System.getProperty("launcher.http.loops");
         if (value != null) {
@@ -62,7 +69,7 @@ final class ConnectionThreads {
                 // the default
             }
         }
-        return Math.max(1, Runtime.getRuntime().availableProcessors());
+        return Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
     }
 
     /**

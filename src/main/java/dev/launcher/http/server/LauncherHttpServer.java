@@ -36,8 +36,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * hands every keep-alive request to a pool thread and back.
  *
  * <h2>Threads</h2>
- * By default a few {@linkplain EventLoop event loops} (one per CPU) accept and serve every connection: a loop's
- * thread reads what has arrived and runs the handler inline, with no thread hand-off per request or per
+ * By default a few {@linkplain EventLoop event loops} (one per CPU but one, at least one) accept and serve every
+ * connection: a loop's thread reads what has arrived and runs the handler inline, with no thread hand-off per request or per
  * connection. Handlers may block: once one has run for 2 ms its loop goes on on another thread
  * ({@link LoopWatchdog}), so a blocking handler holds up only its own connection. Handler threads are named
  * {@code http-loop-PORT-N}. {@code -Dlauncher.http.threads=platform} (or {@code virtual}) gives each connection a
@@ -75,6 +75,14 @@ public final class LauncherHttpServer extends HttpServer {
      * pool) still sending on a kept connection gets its request served rather than a close under it.
      */
     static final long QUIET_NANOS = 10_000_000L;
+    /**
+     * How long {@link #shutdown} waits for the first request of a connection that has received no byte yet: the
+     * client opened it to send one (a proxy connects, then writes when its event loop gets to it), so it is not
+     * idle, and closing it would lose that request. Go's {@code Server.Shutdown} waits 5 s for such a connection
+     * ({@code StateNew}); this server 1 s, well above a proxy's connect-to-write delay, short enough that a client
+     * that connects and sends nothing costs the stop at most that.
+     */
+    static final long FIRST_REQUEST_NANOS = 1_000_000_000L;
     /** When the last exchange began during the stop ({@code nanoTime}). */
     private volatile long lastBegun;
     /** Signalled, while stopping, at every connection's state change. */
@@ -643,8 +651,10 @@ public final class LauncherHttpServer extends HttpServer {
      *       16 KiB, or request bytes have arrived that the server has not read yet: its loop is busy) and no
      *       exchange has begun for {@value #QUIET_NANOS} ns. Idle keep-alive connections stay open meanwhile, so that
      *       a request sent on one just now (a proxy still using its pool) is served, not closed under.</li>
-     *   <li>Closes the idle connections, waits again for any that took a request meanwhile, and closes the rest
-     *       (clients still sending a head). With nothing in flight all this takes milliseconds.</li>
+     *   <li>Closes the idle connections, waits again for any that took a request meanwhile and for those that
+     *       have received no byte yet (a client opens a connection to send a request: it is served, once; Go's
+     *       {@code StateNew} rule), each at most {@value #FIRST_REQUEST_NANOS} ns after it opened, and closes the
+     *       rest (clients still sending a head). With nothing in flight all this takes milliseconds.</li>
      * </ol>
      * At the timeout, or when interrupted, it closes every connection, exchanges in flight included.
      *
@@ -668,12 +678,12 @@ public final class LauncherHttpServer extends HttpServer {
             if (idleFirst) {
                 closeIdleConnections();
             }
-            awaitQuiet(start, budget, idleFirst ? 0 : QUIET_NANOS);
+            awaitQuiet(start, budget, idleFirst ? 0 : QUIET_NANOS, false);
             closeIdleConnections();
             awaitNothingHeld(start, budget);
-            cut = held();
+            cut = held(false);
         } catch (InterruptedException e) {
-            int interrupted = held();
+            int interrupted = held(false);
             endAll();
             InterruptedException named = new InterruptedException(
                     "closed " + interrupted + " exchange(s) still in flight at the deadline");
@@ -694,9 +704,12 @@ public final class LauncherHttpServer extends HttpServer {
 
     /**
      * Waits until no connection holds the stop and no exchange has begun for {@code quietNanos}, or {@code budget}
-     * nanoseconds from {@code start} have passed; woken by the connections' state changes.
+     * nanoseconds from {@code start} have passed; woken by the connections' state changes. With
+     * {@code firstRequests}, a connection waiting for its first request holds the stop too, until it comes or its
+     * time is up.
      */
-    private void awaitQuiet(long start, long budget, long quietNanos) throws InterruptedException {
+    private void awaitQuiet(long start, long budget, long quietNanos, boolean firstRequests)
+            throws InterruptedException {
         lock.lock();
         try {
             while (true) {
@@ -705,8 +718,8 @@ public final class LauncherHttpServer extends HttpServer {
                 if (left <= 0) {
                     return;
                 }
-                if (held() > 0) {
-                    connectionsMoved.awaitNanos(left);
+                if (held(firstRequests) > 0) {
+                    connectionsMoved.awaitNanos(Math.min(left, firstRequests ? untilFirstRequestsDue(now) : left));
                     continue;
                 }
                 long quietLeft = quietNanos - (now - lastBegun);
@@ -720,16 +733,31 @@ public final class LauncherHttpServer extends HttpServer {
         }
     }
 
-    /** Waits until no connection holds the stop, or {@code budget} nanoseconds from {@code start} have passed. */
+    /**
+     * Waits until no connection holds the stop, connections waiting for their first request included, or
+     * {@code budget} nanoseconds from {@code start} have passed.
+     */
     private void awaitNothingHeld(long start, long budget) throws InterruptedException {
-        awaitQuiet(start, budget, 0);
+        awaitQuiet(start, budget, 0, true);
     }
 
-    /** {@return the connections that hold the stop now} */
-    private int held() {
+    /** {@return nanoseconds until the first connection waiting for its first request stops waiting, or max} */
+    private long untilFirstRequestsDue(long now) {
+        long soonest = Long.MAX_VALUE;
+        for (Connection connection : connections) {
+            long due = connection.firstRequestDue();
+            if (due != 0) {
+                soonest = Math.min(soonest, Math.max(1, due - now));
+            }
+        }
+        return soonest;
+    }
+
+    /** {@return the connections that hold the stop now; with {@code firstRequests}, those waiting for one too} */
+    private int held(boolean firstRequests) {
         int held = 0;
         for (Connection connection : connections) {
-            if (connection.holdsStop()) {
+            if (connection.holdsStop() || (firstRequests && connection.firstRequestDue() != 0)) {
                 held++;
             }
         }
