@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -115,35 +114,7 @@ public final class Launcher {
         HttpService.prepare();
         Log log = new Log(err, options.logFormat);
         log.event("log.starting", version(), Runtime.version(), ProcessHandle.current().pid());
-        ServiceGroupBuilder groupBuilder = ServiceGroup.builder()
-                .shutdownTimeout(options.shutdownTimeout)
-                .drainDelay(options.drainDelay)
-                .listener(new GroupLog(log));
-        GroupHandle handle = groupBuilder.handle();
-        Endpoints endpoints = new Endpoints(handle, options.shutdownToken());
-        // /metrics reports on the server that serves it: its handler is bound once the server and worker exist
-        AtomicReference<MetricsEndpoint> metrics = new AtomicReference<>();
-        HttpService.Builder httpBuilder = options.inheritListener ? HttpService.inheritedBuilder()
-                : HttpService.builder(options.host, options.port);
-        routes.forEach(httpBuilder::route);
-        httpBuilder
-                .route("/", endpoints.root())
-                .route("/shutdown", endpoints.shutdown())
-                .route("/healthz", endpoints.health())
-                .route("/readyz", endpoints.ready())
-                .route("/metrics", exchange -> metrics.get().handle(exchange))
-                .onListening(address -> log.event("log.listening", show(address)));
-        if (options.accessLog) {
-            httpBuilder.observer(new AccessLog(log));
-        }
-        HttpService http = httpBuilder.build();
-        Worker.Job job = workerJob != null ? workerJob : new TrafficReport(http.exchanges(), log);
-        Worker worker = new Worker(options.workerInterval, job);
-        metrics.set(new MetricsEndpoint(handle, http.metrics(), http.exchanges(), worker));
-        groupBuilder.add("http", http).add("worker", worker);
-        members.forEach(groupBuilder::add);
-        ServiceGroup group = groupBuilder.stopOrder(stopOrder).build();
-
+        ServiceGroup group = wire(options, log);
         ProcessStop processStop = new ProcessStop(group, log, process);
         processStop.install(signals);
         Outcome outcome = group.run();
@@ -151,6 +122,37 @@ public final class Launcher {
         log.last("log.outcome", outcome.stopTime().toMillis(), code.code(), Messages.cause(outcome.cause()));
         processStop.exiting(code);
         return code.code();
+    }
+
+    /** The group: the HTTP member (your routes and the built-in ones), the worker, your members; not yet run. */
+    private ServiceGroup wire(Options options, Log log) {
+        ServiceGroupBuilder groupBuilder = ServiceGroup.builder()
+                .shutdownTimeout(options.shutdownTimeout)
+                .drainDelay(options.drainDelay)
+                .listener(new GroupLog(log));
+        GroupHandle handle = groupBuilder.handle();
+        Endpoints endpoints = new Endpoints(handle, options.shutdownToken());
+        HttpService.Builder httpBuilder = options.inheritListener ? HttpService.inheritedBuilder()
+                : HttpService.builder(options.host, options.port);
+        // the worker's report and /metrics read the server's exchanges and metrics: its builder hands them out
+        Worker.Job job = workerJob != null ? workerJob : new TrafficReport(httpBuilder.exchanges(), log);
+        Worker worker = new Worker(options.workerInterval, job);
+        routes.forEach(httpBuilder::route);
+        httpBuilder
+                .route("/", endpoints.root())
+                .route("/shutdown", endpoints.shutdown())
+                .route("/healthz", endpoints.health())
+                .route("/readyz", endpoints.ready())
+                .route("/metrics", new MetricsEndpoint(handle, httpBuilder.metrics(), httpBuilder.exchanges(),
+                        worker))
+                .onListening(address -> log.event("log.listening", show(address)));
+        if (options.accessLog) {
+            httpBuilder.observer(new AccessLog(log));
+        }
+        HttpService http = httpBuilder.build();
+        groupBuilder.add("http", http).add("worker", worker);
+        members.forEach(groupBuilder::add);
+        return groupBuilder.stopOrder(stopOrder).build();
     }
 
     /** {@code host:port} as a URL authority; the wildcard address shows as 0.0.0.0. */

@@ -18,12 +18,17 @@ public final class ExchangeTracker {
 
     private volatile boolean draining;
     private final LongAdder completed = new LongAdder();
-    private final List<ExchangeObserver> observers;
+    /** Told of every completed exchange; set once, when the service is built. */
+    private volatile List<ExchangeObserver> observers = List.of();
     /** The server's count of exchanges in flight (the one count there is); 0 before a server runs. */
     private volatile IntSupplier inFlight = () -> 0;
 
-    /** A tracker that tells {@code observers} of every completed exchange. */
-    ExchangeTracker(List<ExchangeObserver> observers) {
+    /** A tracker that tells no one of completed exchanges until {@link #tell} says whom. */
+    ExchangeTracker() {
+    }
+
+    /** Tells {@code observers}, in order, of every exchange completed from now on. */
+    void tell(List<ExchangeObserver> observers) {
         this.observers = List.copyOf(observers);
     }
 

@@ -55,7 +55,7 @@ public final class HttpService implements Service {
     private final int backlog;
     private final Map<String, HttpHandler> routes;
     private final Consumer<InetSocketAddress> onListening;
-    private final HttpMetrics metrics = new HttpMetrics();
+    private final HttpMetrics metrics;
     private final ExchangeTracker tracker;
 
     private HttpService(Builder builder) {
@@ -65,10 +65,12 @@ public final class HttpService implements Service {
         this.backlog = builder.backlog;
         this.routes = Map.copyOf(builder.routes);
         this.onListening = builder.onListening;
+        this.metrics = builder.metrics;
+        this.tracker = builder.tracker;
         List<ExchangeObserver> observers = new ArrayList<>();
         observers.add(metrics);
         observers.addAll(builder.observers);
-        this.tracker = new ExchangeTracker(observers);
+        tracker.tell(observers);
     }
 
     /**
@@ -206,6 +208,8 @@ public final class HttpService implements Service {
         private final Map<String, HttpHandler> routes = new LinkedHashMap<>();
         private Consumer<InetSocketAddress> onListening = address -> { };
         private final List<ExchangeObserver> observers = new ArrayList<>();
+        private HttpMetrics metrics = new HttpMetrics();
+        private ExchangeTracker tracker = new ExchangeTracker();
 
         private Builder(String host, int port, boolean inherited) {
             this.host = Objects.requireNonNull(host, "host");
@@ -261,9 +265,32 @@ public final class HttpService implements Service {
             return this;
         }
 
-        /** {@return a new HTTP member; it binds only when the group runs it} */
+        /**
+         * {@return the request metrics of the service the next {@link #build()} makes} Handed out before it is
+         * built, so that a handler it serves (a {@code /metrics} endpoint) can report on it; the same object as
+         * that service's {@link HttpService#metrics()}.
+         */
+        public HttpMetrics metrics() {
+            return metrics;
+        }
+
+        /**
+         * {@return the exchanges of the service the next {@link #build()} makes} Handed out before it is built,
+         * as {@link #metrics()}; the same object as that service's {@link HttpService#exchanges()}.
+         */
+        public ExchangeTracker exchanges() {
+            return tracker;
+        }
+
+        /**
+         * {@return a new HTTP member; it binds only when the group runs it} It takes the metrics and exchanges this
+         * builder handed out; a later build makes a service with new ones.
+         */
         public HttpService build() {
-            return new HttpService(this);
+            HttpService service = new HttpService(this);
+            metrics = new HttpMetrics();
+            tracker = new ExchangeTracker();
+            return service;
         }
     }
 }

@@ -20,7 +20,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,6 +76,20 @@ class HttpServiceTest {
             group.requestStop(StopCause.requested("test end"));
             outcome.get(20, TimeUnit.SECONDS);
         }
+    }
+
+    /** The builder hands out the metrics and exchanges of the service it builds next (a handler can report on it). */
+    @Test
+    void builderHandsOutTheMetricsAndExchangesOfItsService() {
+        HttpService.Builder builder = HttpService.builder("127.0.0.1", 0);
+        HttpMetrics metrics = builder.metrics();
+        ExchangeTracker exchanges = builder.exchanges();
+        HttpService first = builder.build();
+        assertSame(metrics, first.metrics());
+        assertSame(exchanges, first.exchanges());
+        HttpService second = builder.build();
+        assertNotSame(metrics, second.metrics());
+        assertNotSame(exchanges, second.exchanges());
     }
 
     private Outcome awaitOutcome() throws InterruptedException, ExecutionException, TimeoutException {
