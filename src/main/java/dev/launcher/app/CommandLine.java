@@ -116,11 +116,11 @@ final class CommandLine {
         }
         String format = setting.value("--log-format", "text");
         if (!format.equals("text") && !format.equals("json")) {
-            throw new UsageException("error.bad.choice", setting.source("--log-format"), format, "text or json");
+            throw new UsageException("error.bad.log.format", setting.source("--log-format"), format);
         }
         String access = setting.value("--access-log", "false");
         if (!access.matches("true|false|1|0")) {
-            throw new UsageException("error.bad.choice", setting.source("--access-log"), access, "true or false");
+            throw new UsageException("error.bad.boolean", setting.source("--access-log"), access);
         }
         return new CommandLine(Action.RUN, new Options(host, port, inherit, timeout, drain, interval, token,
                 format.equals("json") ? Log.Format.JSON : Log.Format.TEXT, access.equals("true") || access.equals("1")));

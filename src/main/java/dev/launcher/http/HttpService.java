@@ -163,18 +163,13 @@ public final class HttpService implements Service {
                     && listener.getLocalAddress() instanceof InetSocketAddress address && address.getPort() != 0) {
                 return LauncherHttpServer.create(listener);
             }
-            if (channel == null) {
-                problem = "standard input is not a socket (systemd passes one with a .socket unit and "
-                        + "StandardInput=socket)";
-            } else if (channel instanceof SocketChannel) {
-                problem = "standard input is a connection (inetd style, Accept=yes), not a listening socket";
-            } else {
-                problem = "standard input is not a listening TCP socket";
-            }
+            problem = channel == null ? ListenException.INHERITED_NONE
+                    : channel instanceof SocketChannel ? ListenException.INHERITED_CONNECTION
+                    : ListenException.INHERITED_OTHER;
         } catch (IOException | RuntimeException e) {
-            problem = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            problem = reason(e);
         }
-        throw new ListenException("the inherited socket", problem, null);
+        throw new ListenException(ListenException.INHERITED, problem, null);
     }
 
     private LauncherHttpServer bindAddress() throws ListenException {
@@ -189,9 +184,13 @@ public final class HttpService implements Service {
         try {
             return LauncherHttpServer.create(address, backlog);
         } catch (IOException | RuntimeException e) {
-            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new ListenException(shown, reason, e);
+            throw new ListenException(shown, reason(e), e);
         }
+    }
+
+    /** Why binding failed, in the system's words: the message, else the exception's simple name. */
+    private static String reason(Exception e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     @Override

@@ -10,6 +10,16 @@ public final class ListenException extends IOException {
     public static final String MESSAGE_FORMAT = "cannot listen on %s: %s";
     /** The form of {@link #reason()} for a host that does not resolve: the host. */
     public static final String UNKNOWN_HOST_FORMAT = "unknown host %s";
+    /** The address of a failure to serve on the socket inherited on standard input. */
+    static final String INHERITED = "the inherited socket";
+    /** The {@link #reason()} when standard input is not a socket. */
+    static final String INHERITED_NONE =
+            "standard input is not a socket (systemd passes one with a .socket unit and StandardInput=socket)";
+    /** The {@link #reason()} when standard input is a connection, not a listener. */
+    static final String INHERITED_CONNECTION =
+            "standard input is a connection (inetd style, Accept=yes), not a listening socket";
+    /** The {@link #reason()} when standard input is another kind of channel. */
+    static final String INHERITED_OTHER = "standard input is not a listening TCP socket";
 
     private static final long serialVersionUID = 1L;
 

@@ -67,7 +67,7 @@ final class TrackedExchange extends HttpExchange {
     void failed(Exception error) {
         if (!headersSent) {
             try {
-                Responses.send(this, 500, Responses.TEXT, "internal server error\n");
+                Responses.send(this, 500, Responses.TEXT, Responses.SERVER_ERROR_BODY);
             } catch (IOException ignored) {
                 // the client is gone
             }

@@ -164,7 +164,9 @@ class HttpServiceTest {
     @Test
     void throwingHandlerAnswers500() throws Exception {
         start(Duration.ofSeconds(5));
-        assertEquals(500, RawHttp.get(port, "/boom").status);
+        RawHttp.Response boom = RawHttp.get(port, "/boom");
+        assertEquals(500, boom.status);
+        assertEquals(Responses.SERVER_ERROR_BODY, boom.body);
         assertEquals(200, RawHttp.get(port, "/").status);
     }
 
