@@ -67,12 +67,6 @@ public final class Launcher {
         this.stopOrder = builder.stopOrder;
     }
 
-    /** The plain launcher, as {@code java -jar launcher.jar} runs it. */
-    Launcher(PrintStream out, PrintStream err, Function<String, String> env, SignalSource signals,
-             ProcessControl process) {
-        this(new Builder(), out, err, env, signals, process);
-    }
-
     /** {@return a builder for a launcher with your own routes, members and worker job} */
     public static Builder builder() {
         return new Builder();
@@ -256,7 +250,13 @@ public final class Launcher {
 
         /** {@return a launcher wired to the real process: stdout, stderr, the environment, OS signals, the JVM} */
         public Launcher build() {
-            return new Launcher(this, System.out, System.err, System::getenv, SignalSource.jvm(), ProcessControl.RUNTIME);
+            return build(System.out, System.err, System::getenv, SignalSource.jvm(), ProcessControl.RUNTIME);
+        }
+
+        /** {@return a launcher wired to the given streams, environment, signals and process (a test's)} */
+        Launcher build(PrintStream out, PrintStream err, Function<String, String> env, SignalSource signals,
+                       ProcessControl process) {
+            return new Launcher(this, out, err, env, signals, process);
         }
     }
 }

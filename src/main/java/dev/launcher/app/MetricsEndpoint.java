@@ -70,6 +70,8 @@ final class MetricsEndpoint implements HttpHandler {
         out.sample("launcher_http_request_duration_seconds_bucket", "le", "+Inf", count);
         out.sample("launcher_http_request_duration_seconds_sum", http.sumSeconds());
         out.sample("launcher_http_request_duration_seconds_count", count);
+        out.family("launcher_http_survived_failures_total", "counter");
+        out.sample("launcher_http_survived_failures_total", http.survivedFailures());
         out.family("launcher_worker_jobs_total", "counter");
         out.sample("launcher_worker_jobs_total", worker.jobsRun());
         out.family("launcher_worker_job_failures_total", "counter");

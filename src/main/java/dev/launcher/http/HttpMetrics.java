@@ -3,9 +3,11 @@ package dev.launcher.http;
 import com.sun.net.httpserver.HttpExchange;
 
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 /**
- * Request counts by status class and a histogram of request durations. Lock-free; cheap enough for every request.
+ * Request counts by status class, a histogram of request durations, and the failures the server survived.
+ * Lock-free; cheap enough for every request.
  */
 public final class HttpMetrics implements ExchangeObserver {
 
@@ -28,6 +30,8 @@ public final class HttpMetrics implements ExchangeObserver {
     private final LongAdder[] buckets = newAdders(BUCKETS.length);
     private final LongAdder count = new LongAdder();
     private final LongAdder sumNanos = new LongAdder();
+    /** The server's count of failures it survived; 0 before a server runs. */
+    private volatile LongSupplier survivedFailures = () -> 0;
 
     private static LongAdder[] newAdders(int n) {
         LongAdder[] adders = new LongAdder[n];
@@ -81,5 +85,19 @@ public final class HttpMetrics implements ExchangeObserver {
             total += buckets[k].sum();
         }
         return total;
+    }
+
+    /** Takes the count of survived failures from {@code source} (the server's). */
+    void countSurvivedFailures(LongSupplier source) {
+        this.survivedFailures = source;
+    }
+
+    /**
+     * {@return the failures the server survived since it started} A thread it could not create or an
+     * {@code Error} on one of its threads: each cost at most a connection, and the server kept serving (the
+     * server's own count). 0 before the server runs.
+     */
+    public long survivedFailures() {
+        return survivedFailures.getAsLong();
     }
 }

@@ -129,6 +129,7 @@ public final class HttpService implements Service {
         // from the stop trigger on (through any drain delay), every response closes its connection
         server.setKeepAliveCondition(() -> !context.isStopTriggered());
         tracker.countInFlight(server::activeExchanges);
+        metrics.countSurvivedFailures(server::survivedFailures);
         boolean stopped = false;
         try {
             server.start();

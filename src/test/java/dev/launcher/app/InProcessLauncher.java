@@ -32,8 +32,13 @@ final class InProcessLauncher {
         this(List.of());
     }
 
-    /** Starts the launcher on a background thread with these arguments and environment. */
+    /** Starts the plain launcher on a background thread with these arguments and environment. */
     InProcessLauncher start(Map<String, String> env, String... args) {
+        return start(Launcher.builder(), env, args);
+    }
+
+    /** Starts the launcher {@code builder} describes on a background thread with these arguments and environment. */
+    InProcessLauncher start(Launcher.Builder builder, Map<String, String> env, String... args) {
         SignalSource signals = (names, handler) -> {
             signalHandler = handler;
             return unhandled;
@@ -49,7 +54,7 @@ final class InProcessLauncher {
                 hooks.add(hook);
             }
         };
-        Launcher launcher = new Launcher(new PrintStream(out, true), err.printStream(), env::get, signals, process);
+        Launcher launcher = builder.build(new PrintStream(out, true), err.printStream(), env::get, signals, process);
         exit = CompletableFuture.supplyAsync(() -> launcher.start(args));
         return this;
     }

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,6 +26,7 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -70,6 +72,7 @@ class MetricsTest {
             assertEquals(0.0, samples.get("launcher_stopping"));
             assertTrue(samples.get("launcher_worker_jobs_total") >= 1);
             assertEquals(0.0, samples.get("launcher_worker_job_failures_total"));
+            assertEquals(0.0, samples.get("launcher_http_survived_failures_total"));
             assertTrue(samples.get("launcher_uptime_seconds") > 0);
             assertEquals(samples.get("launcher_http_request_duration_seconds_count"),
                     samples.get("launcher_http_request_duration_seconds_bucket{le=\"+Inf\"}"));
@@ -78,6 +81,28 @@ class MetricsTest {
             }
             promtool(response.body);
         }
+        launcher.signal("SIGTERM");
+        assertEquals(0, launcher.awaitExit());
+    }
+
+    /**
+     * A failure the HTTP server survived (here an {@code Error} a handler threw mid-response, which costs only its
+     * connection) is counted in {@code launcher_http_survived_failures_total}, and the server serves on.
+     */
+    @Test
+    void survivedFailuresAreCounted() throws Exception {
+        Launcher.Builder builder = Launcher.builder().route("/error", exchange -> {
+            exchange.sendResponseHeaders(200, 10);
+            throw new AssertionError("a handler's Error after its response began");
+        });
+        InProcessLauncher launcher = new InProcessLauncher().start(builder, Map.of(), "--addr", "127.0.0.1:0");
+        int port = launcher.awaitPort();
+        try (RawHttp http = new RawHttp(port)) {
+            assertThrows(EOFException.class, () -> http.request("GET", "/error", ""), "a whole response");
+        }
+        RawHttp.Response response = RawHttp.get(port, "/metrics");
+        assertEquals(200, response.status);
+        assertEquals(1.0, parse(response.body).get("launcher_http_survived_failures_total"), response.body);
         launcher.signal("SIGTERM");
         assertEquals(0, launcher.awaitExit());
     }

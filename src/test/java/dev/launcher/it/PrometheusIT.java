@@ -48,7 +48,8 @@ class PrometheusIT {
     private static final Duration POLL = Duration.ofMillis(200);
     private static final List<String> QUERIES = List.of("rate(process_cpu_seconds_total[5s])",
             "jvm_memory_used_bytes{area=\"heap\"}",
-            "histogram_quantile(0.99, rate(launcher_http_request_duration_seconds_bucket[5s]))");
+            "histogram_quantile(0.99, rate(launcher_http_request_duration_seconds_bucket[5s]))",
+            "launcher_http_survived_failures_total");
 
     /** Open and maximum descriptors, resident memory, start and CPU time agree with /proc and the OS's view. */
     @Test
