@@ -10,12 +10,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The real launcher jar in a child process, on the JDK running the tests. Ends only the process it started. */
 public final class LauncherProcess implements Closeable {
 
     /** Generous bound for a JVM to start and bind. */
     public static final Duration START = Duration.ofSeconds(20);
+    /** The launcher's last line: {@code stopped in N ms: exit=C cause=...}. */
+    private static final Pattern OUTCOME = Pattern.compile("stopped in (\\d+) ms: exit=\\d+ cause=");
 
     public final Process process;
     public final LogLines err;
@@ -93,6 +97,18 @@ public final class LauncherProcess implements Closeable {
         err.awaitEnd(Duration.ofSeconds(5));
         out.awaitEnd(Duration.ofSeconds(5));
         return process.exitValue();
+    }
+
+    /**
+     * {@return the stop time the launcher logged in its last line (trigger to outcome), in ms} After
+     * {@link #awaitExit}: a stop timed from before the trigger to after the exit took at least this long.
+     */
+    public long loggedStopMillis() {
+        Matcher outcome = OUTCOME.matcher(err.last());
+        if (!outcome.find()) {
+            throw new AssertionError("the last line is no outcome line: " + err.last());
+        }
+        return Long.parseLong(outcome.group(1));
     }
 
     /** Kills the process if a test left it running. */
