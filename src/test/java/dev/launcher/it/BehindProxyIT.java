@@ -3,6 +3,7 @@ package dev.launcher.it;
 import dev.launcher.testing.FreePorts;
 import dev.launcher.testing.MixedLoad;
 import dev.launcher.testing.ProxyProcess;
+import dev.launcher.testing.RawHttp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,9 +31,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Rolling restarts behind the real proxies: two instances of the launcher (with an application route,
  * {@link OrdersLauncher}) on loopback behind nginx or HAProxy, which keep connections to them alive; a mixed load of
  * GET and POST from keep-alive clients; each instance in turn gets SIGTERM, exits, starts again on the same port, and
- * the next one goes only once the proxy sends the new one traffic. Asserted: no client saw a failure (another status
- * than 2xx, a reset, a close without an answer, a timeout), no order was executed twice, none was executed whose
- * client saw a failure, every answered one was executed, every exit is 0. The figures (requests, failures, retries in
+ * the next one goes only once the proxy sends the new one traffic. Asserted: every failure a client saw (another
+ * status than 2xx, a reset, a close without an answer, a timeout) is the proxy's answer to a request in flight while
+ * an instance stopped, and there are at most {@link #RACES_AT_MOST} of them (none with health checks on
+ * {@code /readyz}): the keep-alive race and the listener's close, which no server can rule out for a proxy that does
+ * not check health; no order was executed twice, none was executed whose client saw a failure (so each such failure
+ * was a request the server never read), every answered one was executed, every exit is 0. The figures (requests, failures, retries in
  * the proxy's log) are printed. A proxy that is not installed skips its tests, saying so.
  */
 @Timeout(60)
@@ -43,6 +47,14 @@ class BehindProxyIT {
     private static final Duration LOAD_BOUND = Duration.ofSeconds(45);
     /** How long a new generation may take to get traffic from the proxy (nginx retries a failed one after 1 s). */
     private static final Duration TRAFFIC = Duration.ofSeconds(15);
+    /**
+     * The most client-visible failures the stop's two races may explain in one rolling restart (two stops) behind
+     * a proxy that does not check health: a request the proxy sent on an idle pooled connection at the instant the
+     * stop closed it, or on a connection the kernel completed between the last accept and the listener's close.
+     * Neither request reached the server; the proxy cannot know that, so it does not retry a POST. Measured: 0 in
+     * most runs, at most 1 (docs/OPERATIONS.md, "Behind a proxy").
+     */
+    private static final int RACES_AT_MOST = 2;
 
     @TempDir
     Path dir;
@@ -50,13 +62,13 @@ class BehindProxyIT {
     /** nginx's default retry policy, no drain delay: the stopped instance refuses, nginx tries the other. */
     @Test
     void nginxWithoutDrainDelay() throws Exception {
-        rollingRestart(nginx(), "0s");
+        rollingRestart(nginx(), "0s", RACES_AT_MOST);
     }
 
     /** nginx with a drain delay: its pooled connections to the stopping instance close one answer each. */
     @Test
     void nginxWithDrainDelay() throws Exception {
-        rollingRestart(nginx(), "1s");
+        rollingRestart(nginx(), "1s", RACES_AT_MOST);
     }
 
     /**
@@ -65,16 +77,17 @@ class BehindProxyIT {
      */
     @Test
     void haproxyWithoutHealthChecks() throws Exception {
-        rollingRestart(haproxy(false), "1s");
+        rollingRestart(haproxy(false), "1s", RACES_AT_MOST);
     }
 
     /**
      * HAProxy checking {@code /readyz} every 250 ms, down after 2 failures: the drain delay (1.5 s) is longer than
-     * fall × inter, so HAProxy takes the instance out before it stops accepting.
+     * fall × inter, so HAProxy takes the instance out before it stops accepting: no race can meet a request, and
+     * no failure is allowed.
      */
     @Test
     void haproxyWithHealthChecksOnReadyz() throws Exception {
-        rollingRestart(haproxy(true), "1500ms");
+        rollingRestart(haproxy(true), "1500ms", 0);
     }
 
     /** How to start one proxy in front of two upstream ports, and read what it logged. */
@@ -91,7 +104,10 @@ class BehindProxyIT {
     private record Figures(long logged, String summary) {
     }
 
-    private void rollingRestart(Proxy proxy, String drain) throws Exception {
+    /**
+     * @param racesAllowed the most failures the stop's races may explain; every other failure fails the test
+     */
+    private void rollingRestart(Proxy proxy, String drain, int racesAllowed) throws Exception {
         List<Integer> ports = FreePorts.pick(3);
         int front = ports.get(2);
         String[] flags = {"--shutdown-timeout", "5s", "--drain-delay", drain};
@@ -101,6 +117,7 @@ class BehindProxyIT {
             b.start();
             MixedLoad load;
             List<String> stops = new ArrayList<>();
+            List<long[]> stopping = new ArrayList<>();
             long millis;
             Figures figures;
             try (ProxyProcess running = proxy.start(dir, front, a.port(), b.port())) {
@@ -111,7 +128,9 @@ class BehindProxyIT {
                     b.awaitTraffic(TRAFFIC);
                     for (OrdersInstance instance : List.of(a, b)) {
                         long before = load.gets() + load.posts();
+                        long signalled = System.currentTimeMillis();
                         assertEquals(0, instance.stop(), instance.log());
+                        stopping.add(new long[] {signalled, System.currentTimeMillis()});
                         stops.add(instance.port() + " " + stopLine(instance.log()));
                         instance.start();
                         instance.awaitTraffic(TRAFFIC);
@@ -126,21 +145,47 @@ class BehindProxyIT {
             }
             assertEquals(0, a.stop(), a.log());
             assertEquals(0, b.stop(), b.log());
-            System.out.printf("behind %s, drain %s: %d requests (%d GET, %d POST) on %d connections, %d failures,"
-                            + " %s; slowest %d ms; %d ms%n", proxy.name(), drain, load.gets() + load.posts(),
-                    load.gets(), load.posts(), load.connections(), load.failures().size(), figures.summary(),
-                    load.slowestMillis(), millis);
+            List<MixedLoad.Failure> races = new ArrayList<>();
+            List<MixedLoad.Failure> unexplained = new ArrayList<>();
+            for (MixedLoad.Failure failure : load.failures()) {
+                (isRaceAtStop(failure, stopping) ? races : unexplained).add(failure);
+            }
+            System.out.printf("behind %s, drain %s: %d requests (%d GET, %d POST) on %d connections, %d failures"
+                            + " (%d explained by a race at a stop), %s; slowest %d ms; %d ms%n", proxy.name(), drain,
+                    load.gets() + load.posts(), load.gets(), load.posts(), load.connections(), load.failures().size(),
+                    races.size(), figures.summary(), load.slowestMillis(), millis);
             System.out.println("  stops (port, when the HTTP member was asked to stop): " + stops);
             Set<String> failedExecuted = new HashSet<>(load.postsFailed());
             failedExecuted.retainAll(executedIds(List.of(a, b)));
-            assertTrue(load.failures().isEmpty(), load.failures().size() + " failures: "
-                    + load.failures().subList(0, Math.min(20, load.failures().size()))
+            assertTrue(unexplained.isEmpty(), unexplained.size() + " failures no race at a stop explains: "
+                    + unexplained.subList(0, Math.min(20, unexplained.size()))
                     + "; of the failed POSTs, executed anyway: " + failedExecuted + "; stops: " + stops);
+            assertTrue(races.size() <= racesAllowed, races.size() + " failures at a stop, more than the "
+                    + racesAllowed + " its races explain: " + races + "; of the failed POSTs, executed anyway: "
+                    + failedExecuted + "; stops: " + stops);
             checkOrders(load, List.of(a, b));
             assertEquals(load.gets() + load.posts(), figures.logged(), "requests in the proxy's log");
             assertEquals(List.of(0, 0), a.exits());
             assertEquals(List.of(0, 0), b.exits());
         }
+    }
+
+    /**
+     * {@return true if {@code failure} is what a race at a stop looks like} The proxy's own answer to a request it
+     * could not pass on (nginx: 502; HAProxy: the client's connection closed without an answer), for a request in
+     * flight while an instance stopped (from its SIGTERM to its exit). Whether its POST was executed anyway is
+     * checked apart: it must not have been.
+     */
+    private static boolean isRaceAtStop(MixedLoad.Failure failure, List<long[]> stopping) {
+        String line = failure.line();
+        boolean proxyAnswer = line.contains(": status 502 ") || line.contains(RawHttp.CLOSED_BEFORE_RESPONSE)
+                || line.contains("Connection reset");
+        for (long[] window : stopping) {
+            if (proxyAnswer && failure.sentMillis() <= window[1] && failure.seenMillis() >= window[0]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@return the time the group asked its members to stop, as epoch seconds (nginx's {@code $msec})} */

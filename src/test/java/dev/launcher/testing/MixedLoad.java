@@ -36,7 +36,22 @@ public final class MixedLoad {
     private final AtomicLong slowestNanos = new AtomicLong();
     private final Set<String> postsAnswered = ConcurrentHashMap.newKeySet();
     private final Set<String> postsFailed = ConcurrentHashMap.newKeySet();
-    private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Failure> failures = new ConcurrentLinkedQueue<>();
+
+    /**
+     * One failure a client saw.
+     *
+     * @param line         the request, then what happened
+     * @param post         true for a POST
+     * @param sentMillis   when the request was sent (epoch milliseconds)
+     * @param seenMillis   when the client saw the failure (epoch milliseconds)
+     */
+    public record Failure(String line, boolean post, long sentMillis, long seenMillis) {
+        @Override
+        public String toString() {
+            return line + " (sent " + sentMillis + ", seen " + seenMillis + ")";
+        }
+    }
 
     private MixedLoad(int port, String idHeader, Duration bound) {
         this.port = port;
@@ -105,8 +120,8 @@ public final class MixedLoad {
         return Set.copyOf(postsFailed);
     }
 
-    /** {@return every failure a client saw, one line each: request, then what happened} */
-    public List<String> failures() {
+    /** {@return every failure a client saw, with when its request was sent and when it failed} */
+    public List<Failure> failures() {
         return List.copyOf(failures);
     }
 
@@ -121,6 +136,7 @@ public final class MixedLoad {
                     : "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n" + idHeader + ": " + id + "\r\n\r\n";
             String what = (post ? "POST " : "GET ") + id;
             long start = System.nanoTime();
+            long sentMillis = System.currentTimeMillis();
             String failure = null;
             boolean reconnect = false;
             try {
@@ -145,7 +161,7 @@ public final class MixedLoad {
             slowestNanos.accumulateAndGet(System.nanoTime() - start, Math::max);
             (post ? posts : gets).incrementAndGet();
             if (failure != null) {
-                failures.add(what + ": " + failure);
+                failures.add(new Failure(what + ": " + failure, post, sentMillis, System.currentTimeMillis()));
             }
             if (post) {
                 (failure == null ? postsAnswered : postsFailed).add(id);
