@@ -28,12 +28,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The real jar under a real thread cap ({@code RLIMIT_NPROC}), pushed to it by a few hundred slow clients — partial
- * request heads over 8 KiB, and slow request bodies (over the 16 KiB a loop buffers, so a thread waits for each) —
- * in event-loop mode and with a platform thread per connection. Asserted: thread creation really failed (the
- * server logged its survived failures as one line with a count, and the count is above zero), the process stays
- * up, once the slow clients are gone every new request is served, and after the cap is lifted SIGTERM ends with
- * exit 0, no sooner than the drain delay and within the deadline.
+ * The real jar under a real thread cap ({@code RLIMIT_NPROC}), pushed to it by a few hundred slow clients, in
+ * event-loop mode and with a platform thread per connection.
+ *
+ * <p>Event loops: 100 partial request heads over 8 KiB and 200 slow request bodies under the limit a loop receives
+ * before the handler runs ({@code launcher.http.maxBufferedBody}, 256 KiB) cost no thread: no thread creation fails
+ * (no failure line is logged), and once the bodies are finished every one is answered. Then 200 slow bodies
+ * over that limit (their handlers answer at once, and each connection lingers on a thread, reading what its client
+ * still sends) push the loops to the cap. With a thread per connection every slow client holds a thread.
+ *
+ * <p>Asserted at the cap: thread creation really failed (the server logged its survived failures as one line with a
+ * count, and the count is above zero), the process stays up, once the slow clients are gone every new request is
+ * served, and after the cap is lifted SIGTERM ends with exit 0, no sooner than the drain delay and within the
+ * deadline.
  *
  * <p>{@code RLIMIT_NPROC} counts every task of the real user and is not enforced for root: the JVM runs as the
  * dedicated user {@value #USER} ({@code .ci/run} creates it), dropped to with {@code setpriv}, so that the only
@@ -56,6 +63,13 @@ class ThreadCapIT {
     static final int HEADROOM = 20;
     private static final int PARTIAL_HEADS = 100;
     private static final int SLOW_BODIES = 200;
+    /** A body under the loops' 256 KiB limit, received without a thread. */
+    private static final int SMALL_BODY = 60_000;
+    /** A body over it, read by its handler on a thread. */
+    private static final int LARGE_BODY = 2_000_000;
+    /** Rounds of one more byte per slow body, 250 ms apart, before the small bodies are finished. */
+    private static final int DRIP_ROUNDS = 4;
+    private static final String FAILURE_LINE = "HTTP server: (.*); (\\d+) such failure\\(s\\) since start";
     private static final String DRAIN = "200ms";
     private static final long DRAIN_MILLIS = 200;
     private static final long TIMEOUT_MILLIS = 5000;
@@ -108,12 +122,17 @@ class ThreadCapIT {
                 slow.add(client);
                 client.send("GET / HTTP/1.1\r\nHost: x\r\n" + bigHeader);
             }
+            boolean loops = mode.equals("loop");
+            if (loops) {
+                smallBodiesCostNoThread(launcher, port, uid, cap, slow);
+            }
             List<RawHttp> bodies = new ArrayList<>();
             for (int i = 0; i < SLOW_BODIES; i++) {
                 RawHttp client = new RawHttp(port);
                 slow.add(client);
                 bodies.add(client);
-                client.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 60000\r\n\r\nyy");
+                client.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: " + (loops ? LARGE_BODY : SMALL_BODY)
+                        + "\r\n\r\nyy");
             }
             drip.scheduleAtFixedRate(() -> {
                 for (RawHttp client : bodies) {
@@ -125,7 +144,7 @@ class ThreadCapIT {
                 }
             }, 250, 250, TimeUnit.MILLISECONDS);
 
-            Matcher failed = launcher.err.await("HTTP server: (.*); (\\d+) such failure\\(s\\) since start", WAIT);
+            Matcher failed = launcher.err.await(FAILURE_LINE, WAIT);
             long counted = Long.parseLong(failed.group(2));
             int atCap = userThreads(uid);
             assertTrue(counted > 0, failed.group());
@@ -170,6 +189,48 @@ class ThreadCapIT {
             }
             Files.deleteIfExists(dir.resolve("launcher.jar"));
             Files.deleteIfExists(dir);
+        }
+    }
+
+    /**
+     * Event loops, at the cap, with the partial heads open: 200 slow bodies under the loops' limit, each trickled a
+     * byte at a time for {@value #DRIP_ROUNDS} rounds, make no thread creation fail (no failure line), leave the
+     * JVM's threads within the cap, and are all answered once finished.
+     */
+    private static void smallBodiesCostNoThread(LauncherProcess launcher, int port, String uid, int cap,
+                                                List<RawHttp> slow) throws Exception {
+        List<RawHttp> bodies = new ArrayList<>();
+        for (int i = 0; i < SLOW_BODIES; i++) {
+            RawHttp client = new RawHttp(port);
+            slow.add(client);
+            bodies.add(client);
+            client.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: " + SMALL_BODY + "\r\n\r\nyy");
+        }
+        int sent = 2;
+        for (int round = 0; round < DRIP_ROUNDS; round++) {
+            // one more byte each: a new piece of each body for the loops to take in
+            for (RawHttp client : bodies) {
+                client.send("y");
+            }
+            sent++;
+            // a request after the round is answered once the loops have gone past it (each loop serves in turn)
+            assertEquals(200, RawHttp.get(port, "/").status);
+        }
+        int threads = userThreads(uid);
+        assertTrue(threads <= cap, threads + " threads at a cap of " + cap);
+        assertTrue(launcher.err.text().lines().noneMatch(line -> line.matches(".*" + FAILURE_LINE + ".*")),
+                "a thread creation failed with slow bodies under the limit: " + launcher.err.text());
+        String rest = "y".repeat(SMALL_BODY - sent);
+        for (RawHttp client : bodies) {
+            client.send(rest);
+        }
+        for (RawHttp client : bodies) {
+            assertEquals(405, client.read(false).status);
+        }
+        System.out.printf("thread cap (loop): %d slow bodies under the limit: %d threads at a cap of %d, all answered,"
+                + " no failure%n", SLOW_BODIES, threads, cap);
+        for (RawHttp client : bodies) {
+            client.close();
         }
     }
 

@@ -35,11 +35,6 @@ final class Connection implements Runnable {
     private static final long LINGER_BYTES = 1024 * 1024;
     /** How long the rest of a small unread request body may take to arrive before the connection gives up on it. */
     private static final int DISCARD_MILLIS = 1000;
-    /**
-     * The largest fixed-length request body an event loop receives whole before running the exchange (so that a
-     * slow client holds no thread); larger ones the handler reads as they come.
-     */
-    static final int BUFFERED_BODY_BYTES = 16 * 1024;
 
     private final LauncherHttpServer server;
     private final Wire wire;
@@ -70,6 +65,14 @@ final class Connection implements Runnable {
     private HttpError refusal;
     /** How many bytes of {@link #pending}'s body had arrived at the last look. */
     private int bodyBuffered;
+    /** The scan of {@link #pending}'s chunked body as it arrives; null when none is under way. */
+    private RequestBody.ChunkedBody bodyScan;
+    /**
+     * True while {@link #pending}'s client waits for {@code 100 Continue} before it sends the body: sent by the
+     * connection before it receives the body, or, for a body too large to receive first, by the exchange when the
+     * handler first reads.
+     */
+    private boolean continueOwed;
     /** When the connection last became idle ({@code nanoTime}). */
     private volatile long idleSince = System.nanoTime();
     /** When the connection was opened ({@code nanoTime}). */
@@ -250,8 +253,8 @@ final class Connection implements Runnable {
     }
 
     /**
-     * The HTTP/1 protocol, written once: receive a head, receive a small body, run the exchange, finish the body,
-     * next. Each wait for bytes goes through {@link #awaitBytes}: on an event loop ({@code tenure} not null) it
+     * The HTTP/1 protocol, written once: receive a head, receive its body (up to the limit), run the exchange,
+     * finish the body, next. Each wait for bytes goes through {@link #awaitBytes}: on an event loop ({@code tenure} not null) it
      * hands the connection to the selector and this returns; on a connection's own thread it blocks.
      */
     private void serveArrived(EventLoop.Tenure tenure) throws IOException, InterruptedException {
@@ -288,11 +291,27 @@ final class Connection implements Runnable {
                 }
                 head = pending;
             }
-            if (!bodyArrived(head)) {
+            Arrival body = bodyArrival(head);
+            if (body == Arrival.WAIT) {
+                if (continueOwed && !sendContinue(tenure)) {
+                    // the loop went on on another thread meanwhile: it goes on receiving the body
+                    loop.giveBack(this);
+                    return;
+                }
                 if (!awaitBytes()) {
                     return;
                 }
                 continue;
+            }
+            if (body == Arrival.REFUSED) {
+                enter(tenure);
+                try {
+                    refuse();
+                    finish(false);
+                } finally {
+                    leave(tenure);
+                }
+                return;
             }
             pending = null;
             enter(tenure);
@@ -371,13 +390,13 @@ final class Connection implements Runnable {
         return true;
     }
 
-    /** What {@link #headArrival} found. */
+    /** What {@link #headArrival} or {@link #bodyArrival} found. */
     private enum Arrival {
-        /** The head is parsed: {@link #pending}. */
-        PARSED,
+        /** The head is parsed ({@link #pending}); its body has arrived, or is left to the handler. */
+        COMPLETE,
         /** More bytes must come first. */
         WAIT,
-        /** The head was refused ({@link #refusal}): it is to be answered, and the connection closes. */
+        /** The head or body was refused ({@link #refusal}): it is to be answered, and the connection closes. */
         REFUSED
     }
 
@@ -406,7 +425,9 @@ final class Connection implements Runnable {
             pending = head;
             arrivalDeadline = 0;
             bodyBuffered = -1;
-            return Arrival.PARSED;
+            bodyScan = null;
+            continueOwed = head.expectContinue && head.bodyLength != 0;
+            return Arrival.COMPLETE;
         } catch (HttpError e) {
             refusal = e;
             return Arrival.REFUSED;
@@ -417,25 +438,79 @@ final class Connection implements Runnable {
     }
 
     /**
-     * {@return true if the exchange of {@code head} may run now} A fixed-length body up to
-     * {@link #BUFFERED_BODY_BYTES} is received whole first, without a thread; larger, chunked and
-     * {@code Expect: 100-continue} bodies are read by the handler as they come.
+     * Receives the body of {@code head} before its exchange runs, without waiting: {@code COMPLETE} once it has
+     * all arrived, {@code WAIT} for more, {@code REFUSED} if it is a malformed chunked body ({@link #refusal}: 400).
+     * A body larger than {@link ServerLimits#maxBufferedBody()} is not waited for ({@code COMPLETE}): its handler
+     * reads it as it comes (a fixed-length one as soon as its head says so, a chunked one once that much of it has
+     * arrived). The input buffer grows only as the bytes arrive, and each piece gives the client another idle
+     * interval (past it: 408).
      */
-    private boolean bodyArrived(RequestHead head) {
+    private Arrival bodyArrival(RequestHead head) {
         long length = head.bodyLength;
-        if (length <= 0 || length > BUFFERED_BODY_BYTES || head.expectContinue || input.buffered() >= length) {
-            arrivalDeadline = 0;
-            bodyPending = false;
-            return true;
+        int cap = limits.maxBufferedBody();
+        boolean whole;
+        boolean tooLarge;
+        int total;
+        if (length == RequestHead.CHUNKED) {
+            if (bodyScan == null) {
+                bodyScan = new RequestBody.ChunkedBody(input);
+            }
+            RequestBody.ChunkedBody.Scan scan = bodyScan.scan();
+            if (scan == RequestBody.ChunkedBody.Scan.MALFORMED) {
+                refusal = new HttpError(400, bodyScan.failure().getMessage());
+                bodyReceived();
+                return Arrival.REFUSED;
+            }
+            whole = scan == RequestBody.ChunkedBody.Scan.COMPLETE;
+            tooLarge = input.buffered() >= cap;
+            total = cap;
+        } else {
+            whole = input.buffered() >= length;
+            tooLarge = length > cap;
+            total = (int) Math.min(length, Integer.MAX_VALUE);
+        }
+        if (whole || tooLarge) {
+            if (whole) {
+                // the client sent the body without waiting for 100 Continue: none is owed (RFC 9110, 10.1.1)
+                continueOwed = false;
+            }
+            bodyReceived();
+            return Arrival.COMPLETE;
         }
         if (input.buffered() > bodyBuffered || arrivalDeadline == 0) {
             // each piece gives the client another idle interval, as a read waiting for it would
             arrivalDeadline = System.nanoTime() + limits.idleMillis() * 1_000_000L;
         }
         bodyBuffered = input.buffered();
-        input.reserve((int) length);
+        input.roomFor(total);
         bodyPending = true;
-        return false;
+        return Arrival.WAIT;
+    }
+
+    /** The body of {@link #pending} is received (or left to its handler): nothing is being waited for. */
+    private void bodyReceived() {
+        arrivalDeadline = 0;
+        bodyPending = false;
+        bodyScan = null;
+    }
+
+    /**
+     * Sends {@code 100 Continue} before receiving the body, as the JDK's server does before its handler runs; in a
+     * blocking section (a client that reads nothing could make the write wait).
+     *
+     * @return true if the calling thread still serves the connection where it did
+     */
+    private boolean sendContinue(EventLoop.Tenure tenure) throws IOException {
+        continueOwed = false;
+        boolean stillOwner;
+        enter(tenure);
+        try {
+            output.write(StatusLines.CONTINUE);
+            output.flush();
+        } finally {
+            stillOwner = leave(tenure);
+        }
+        return stillOwner;
     }
 
     /** Answers the {@link #refusal}; the connection then closes, lingering. On a thread that may block. */
@@ -464,7 +539,17 @@ final class Connection implements Runnable {
                     next = Next.LINGER;
                     break;
                 }
-                if (arrival == Arrival.WAIT || !bodyArrived(pending)) {
+                if (arrival == Arrival.WAIT) {
+                    break;
+                }
+                Arrival body = bodyArrival(pending);
+                if (body == Arrival.REFUSED) {
+                    refuse();
+                    next = Next.LINGER;
+                    break;
+                }
+                if (body == Arrival.WAIT) {
+                    // the loop receives the rest (and sends 100 Continue if owed)
                     break;
                 }
                 RequestHead head = pending;
@@ -599,7 +684,8 @@ final class Connection implements Runnable {
     /** Runs one exchange and says what the connection does next. */
     private Next exchange(RequestHead head) throws IOException, InterruptedException {
         RequestBody body = RequestBody.of(head, input);
-        ServerExchange current = new ServerExchange(this, head, server.contextFor(head.uri), body);
+        ServerExchange current = new ServerExchange(this, head, server.contextFor(head.uri), body, continueOwed);
+        continueOwed = false;
         exchange = current;
         server.dispatch(current);
         boolean complete = current.awaitEnd();
@@ -611,11 +697,16 @@ final class Connection implements Runnable {
             return body.complete() && input.buffered() == 0 ? Next.CLOSE : Next.LINGER;
         }
         if (body.complete()) {
+            input.shrinkTo(buffers.input);
             return Next.KEEP;
         }
         input.timeout(DISCARD_MILLIS);
         try {
-            return body.discardRest() ? Next.KEEP : Next.LINGER;
+            if (!body.discardRest()) {
+                return Next.LINGER;
+            }
+            input.shrinkTo(buffers.input);
+            return Next.KEEP;
         } catch (SocketTimeoutException e) {
             // the client does not send the body it announced
             return Next.CLOSE;
@@ -666,6 +757,11 @@ final class Connection implements Runnable {
             return false;
         }
         return wire.available() > 0;
+    }
+
+    /** {@return true if the connection waits for the rest of a request body, every byte sent so far read} */
+    boolean awaitsBody() {
+        return bodyPending && !inHand && state.get() == READING && wire.available() == 0;
     }
 
     /**

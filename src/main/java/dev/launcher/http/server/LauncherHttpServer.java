@@ -50,12 +50,16 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>Malformed requests get 400 (unsupported HTTP version 505, unsupported transfer coding 501, a head past
  *       the limits 431, a head too slow to arrive 408) and their connection is closed; no handler sees them.
  *       Limits: {@link ServerLimits}.</li>
- *   <li>Keep-alive and pipelining; {@code Expect: 100-continue} is answered when the handler first reads the
- *       body; a request body the handler left unread is discarded if under 64 KiB, else the connection closes
- *       after the response.</li>
+ *   <li>Keep-alive and pipelining. A request body up to {@link ServerLimits#maxBufferedBody()} (256 KiB) is
+ *       received whole before the handler runs, holding no thread while it arrives; {@code Expect: 100-continue}
+ *       is then answered by the server before the handler runs, as the JDK's server does. A larger body the
+ *       handler reads as it comes ({@code 100 Continue} sent when it first reads). A request body the handler
+ *       left unread is discarded if it has all arrived or is under 64 KiB, else the connection closes after the
+ *       response.</li>
  *   <li>Requests go to the context with the longest matching path prefix, through its authenticator and filters;
  *       none matches: 404. A handler that throws before sending headers gets its client a 500 (a 400 if it
- *       read a malformed chunked body: the connection then closes).</li>
+ *       read a malformed chunked body: the connection then closes; only a body past the buffered limit can be
+ *       malformed by then, a smaller one is refused before the handler).</li>
  *   <li>A response is complete when its body stream or its exchange is closed; until then the connection waits,
  *       so a handler may complete it from another thread.</li>
  *   <li>Stop in phases: {@link #stopAccepting()}, {@link #closeIdleConnections()}, wait for
@@ -616,6 +620,20 @@ public final class LauncherHttpServer extends HttpServer {
             }
         }
         return false;
+    }
+
+    /**
+     * {@return the connections receiving a request body before its exchange runs that have read every byte sent so
+     * far: each waits for the rest of its body, holding no thread} For tests.
+     */
+    int bodiesAwaited() {
+        int waiting = 0;
+        for (Connection connection : connections) {
+            if (connection.awaitsBody()) {
+                waiting++;
+            }
+        }
+        return waiting;
     }
 
     /** {@return the exchanges running now, on open connections: from a request's head read to its response's end} */

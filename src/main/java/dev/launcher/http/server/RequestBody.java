@@ -103,7 +103,8 @@ abstract class RequestBody extends InputStream {
         }
         byte[] scratch = new byte[8192];
         long discarded = 0;
-        while (discarded <= DISCARD_LIMIT) {
+        // past the limit only what has arrived already is dropped (it costs no wait)
+        while (discarded <= DISCARD_LIMIT || available() > 0) {
             int n = readBody(scratch, 0, scratch.length);
             if (n < 0) {
                 return true;
@@ -129,7 +130,8 @@ abstract class RequestBody extends InputStream {
 
         @Override
         boolean discardRest() throws IOException {
-            return remaining <= DISCARD_LIMIT && super.discardRest();
+            // a body that has arrived whole costs nothing to drop, whatever its size
+            return (remaining <= DISCARD_LIMIT || remaining <= input.buffered()) && super.discardRest();
         }
 
         @Override
@@ -169,15 +171,49 @@ abstract class RequestBody extends InputStream {
      * quoted-string ) ] )} with at most 16 digits and no other whitespace, every line ends with CRLF, and trailer
      * fields follow the header field grammar. A malformed body throws {@link MalformedBodyException}, and every
      * read after it throws again.
+     *
+     * <p>The grammar is followed in one place ({@link #accept}, one framing line at a time, and the chunk data in
+     * between), either by reading the body ({@link #readBody}) or by {@linkplain #scan() scanning} what has
+     * arrived of it without consuming it: the connection scans a body as it arrives, and runs the exchange once
+     * the scan says it is complete (or refuses it when the scan says it is malformed).
      */
     static final class ChunkedBody extends RequestBody {
         private static final int MAX_LINE = 4096;
         private static final int MAX_TRAILERS = 100;
         private static final int MAX_SIZE_DIGITS = 16;
+
+        /** Where the framing is: what comes next. */
+        private enum Phase {
+            /** A chunk line. */
+            SIZE,
+            /** Chunk data ({@link #chunkLeft} bytes). */
+            DATA,
+            /** The CRLF after chunk data. */
+            DATA_END,
+            /** A trailer field, or the empty line that ends the body. */
+            TRAILERS,
+            /** Nothing: the body is complete. */
+            DONE
+        }
+
+        /** What {@link #scan()} found. */
+        enum Scan {
+            /** The whole body has arrived, and is well-formed. */
+            COMPLETE,
+            /** What has arrived is well-formed so far; more must come. */
+            MORE,
+            /** The body is malformed ({@link #failure()}). */
+            MALFORMED
+        }
+
+        private Phase phase = Phase.SIZE;
         private long chunkLeft;
-        private boolean done;
-        private boolean first = true;
+        private int trailers;
         private IOException failure;
+        /** Bytes of the body, from its start, that {@link #scan()} has followed. */
+        private int scanned;
+        /** Bytes of the next line that {@link #scan()} looked at without finding its end. */
+        private int lineLooked;
 
         ChunkedBody(RequestInput input) {
             super(input);
@@ -185,12 +221,17 @@ abstract class RequestBody extends InputStream {
 
         @Override
         boolean complete() {
-            return done;
+            return phase == Phase.DONE;
         }
 
         @Override
         boolean malformed() {
             return failure instanceof MalformedBodyException;
+        }
+
+        /** {@return the failure a read or scan found, or null} */
+        IOException failure() {
+            return failure;
         }
 
         @Override
@@ -207,27 +248,110 @@ abstract class RequestBody extends InputStream {
         }
 
         private int readChunks(byte[] target, int offset, int length) throws IOException {
-            if (done) {
-                return -1;
-            }
-            if (chunkLeft == 0) {
-                if (!first && !line().isEmpty()) {
-                    throw new MalformedBodyException("no CRLF after a chunk");
-                }
-                first = false;
-                chunkLeft = chunkSize(line());
-                if (chunkLeft == 0) {
-                    readTrailers();
-                    done = true;
+            while (phase != Phase.DATA) {
+                if (phase == Phase.DONE) {
                     return -1;
                 }
+                accept(line());
             }
             int n = input.read(target, offset, (int) Math.min(length, chunkLeft));
             if (n < 0) {
                 throw new java.io.EOFException("connection closed inside a chunk");
             }
-            chunkLeft -= n;
+            took(n);
             return n;
+        }
+
+        /** {@code n} bytes of chunk data were taken. */
+        private void took(int n) {
+            chunkLeft -= n;
+            if (chunkLeft == 0) {
+                phase = Phase.DATA_END;
+            }
+        }
+
+        /** Takes one framing line: the grammar of a chunked body, line by line. */
+        private void accept(String line) throws MalformedBodyException {
+            switch (phase) {
+                case SIZE:
+                    chunkLeft = chunkSize(line);
+                    phase = chunkLeft == 0 ? Phase.TRAILERS : Phase.DATA;
+                    break;
+                case DATA_END:
+                    if (!line.isEmpty()) {
+                        throw new MalformedBodyException("no CRLF after a chunk");
+                    }
+                    phase = Phase.SIZE;
+                    break;
+                case TRAILERS:
+                    if (line.isEmpty()) {
+                        phase = Phase.DONE;
+                        break;
+                    }
+                    try {
+                        RequestHead.fieldColon(line);
+                    } catch (HttpError e) {
+                        throw new MalformedBodyException("trailer field: " + e.getMessage());
+                    }
+                    if (++trailers > MAX_TRAILERS) {
+                        throw new MalformedBodyException("too many trailer fields");
+                    }
+                    break;
+                case DATA:
+                case DONE:
+                default:
+                    throw new AssertionError("no framing line in phase " + phase);
+            }
+        }
+
+        /**
+         * Follows the framing through the buffered bytes from the body's start (the input's position), without
+         * consuming them and without waiting; each call goes on where the last one stopped, so each byte is looked
+         * at about once however many pieces the body comes in. For a body that is scanned only, never read.
+         */
+        Scan scan() {
+            if (failure != null) {
+                return Scan.MALFORMED;
+            }
+            int mark = input.mark();
+            input.skipBuffered(scanned);
+            input.bufferedOnly(true);
+            try {
+                while (phase != Phase.DONE) {
+                    if (phase == Phase.DATA) {
+                        int n = input.skipBuffered(chunkLeft);
+                        if (n == 0) {
+                            return Scan.MORE;
+                        }
+                        took(n);
+                    } else {
+                        int looked = input.lineArrived(lineLooked, MAX_LINE);
+                        if (looked >= 0) {
+                            lineLooked = looked;
+                            return Scan.MORE;
+                        }
+                        accept(line());
+                        lineLooked = 0;
+                    }
+                    scanned = input.mark() - mark;
+                }
+                return Scan.COMPLETE;
+            } catch (MalformedBodyException e) {
+                failure = e;
+                return Scan.MALFORMED;
+            } catch (IOException e) {
+                // a line read past what had arrived (lineArrived said it had not): it is read again with more
+                lineLooked = 0;
+                return Scan.MORE;
+            } finally {
+                input.bufferedOnly(false);
+                input.rewind(mark);
+            }
+        }
+
+        /** {@return the bytes of the body the scan has followed so far (all of it once complete)} */
+        int scanned() {
+            return scanned;
         }
 
         private String line() throws IOException {
@@ -285,21 +409,6 @@ abstract class RequestBody extends InputStream {
                 }
             }
             return size;
-        }
-
-        private void readTrailers() throws IOException {
-            for (int i = 0; i <= MAX_TRAILERS; i++) {
-                String line = line();
-                if (line.isEmpty()) {
-                    return;
-                }
-                try {
-                    RequestHead.fieldColon(line);
-                } catch (HttpError e) {
-                    throw new MalformedBodyException("trailer field: " + e.getMessage());
-                }
-            }
-            throw new MalformedBodyException("too many trailer fields");
         }
     }
 }

@@ -123,6 +123,84 @@ final class RequestInput extends InputStream {
         }
     }
 
+    /**
+     * Makes room for at least one more byte of a body being received whole, that ends {@code total} bytes after the
+     * current position: compacts, else grows the buffer (doubling, never past {@code total}). It grows only once
+     * what has arrived fills it, so a client that announces much and sends little costs little.
+     */
+    void roomFor(int total) {
+        if (limit < buffer.length) {
+            return;
+        }
+        if (position > 0) {
+            compact(position);
+            return;
+        }
+        if (buffer.length < total) {
+            buffer = java.util.Arrays.copyOf(buffer, (int) Math.min(total, Math.max(2L * buffer.length, 16 * 1024)));
+        }
+    }
+
+    /**
+     * Goes back to {@code original} (the connection's pooled buffer) if the buffer grew for a large head or body
+     * and what is still buffered fits in it, so that the larger one does not outlive the request it was for.
+     */
+    void shrinkTo(byte[] original) {
+        if (buffer != original && scanHead < 0 && limit - position <= original.length) {
+            System.arraycopy(buffer, position, original, 0, limit - position);
+            limit -= position;
+            position = 0;
+            buffer = original;
+        }
+    }
+
+    /** {@return the buffer's size now} */
+    int capacity() {
+        return buffer.length;
+    }
+
+    /** {@return where the unread bytes start, to {@link #rewind} to after reading only buffered bytes} */
+    int mark() {
+        return position;
+    }
+
+    /**
+     * Makes the bytes read since {@code mark} unread again. Only valid while nothing but buffered bytes was read
+     * in between ({@link #bufferedOnly}).
+     */
+    void rewind(int mark) {
+        position = mark;
+    }
+
+    /** Skips up to {@code n} buffered bytes, never reading; returns how many. */
+    int skipBuffered(long n) {
+        int skipped = (int) Math.min(n, limit - position);
+        position += skipped;
+        return skipped;
+    }
+
+    /**
+     * Looks for the end of the line that starts at the position among the buffered bytes, from {@code from} bytes
+     * into it (what an earlier call already looked at); never reads.
+     *
+     * @return -1 if {@link #readLine} can judge the line now without waiting (a CR and the byte after it, an LF,
+     *     or {@code budget} bytes have arrived); otherwise how many bytes of the line were looked at
+     */
+    int lineArrived(int from, int budget) {
+        int end = limit;
+        for (int i = position + from; i < end; i++) {
+            byte b = buffer[i];
+            if (b == '\n' || (b == '\r' && i + 1 < end)) {
+                return -1;
+            }
+            if (b == '\r') {
+                // its LF may come with the next read
+                return i - position;
+            }
+        }
+        return end - position >= budget ? -1 : end - position;
+    }
+
     /** {@return true if the buffer has no room left for another byte} */
     boolean full() {
         return limit == buffer.length && position == 0;

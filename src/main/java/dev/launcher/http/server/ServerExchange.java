@@ -44,7 +44,12 @@ final class ServerExchange extends HttpExchange {
             new java.util.concurrent.atomic.AtomicReference<>(Outcome.PENDING);
     private final CountDownLatch ended = new CountDownLatch(1);
 
-    ServerExchange(Connection connection, RequestHead head, HttpContext context, RequestBody requestBody) {
+    /**
+     * @param continueOwed true if the client waits for {@code 100 Continue} before it sends the body: sent when
+     *                     the handler first reads it
+     */
+    ServerExchange(Connection connection, RequestHead head, HttpContext context, RequestBody requestBody,
+                   boolean continueOwed) {
         this.connection = connection;
         this.head = head;
         this.context = context;
@@ -53,7 +58,7 @@ final class ServerExchange extends HttpExchange {
         this.requestStream = requestBody;
         this.responseStream = responseBody;
         this.closeAfter = !head.keepAlive;
-        if (head.expectContinue && head.bodyLength != 0) {
+        if (continueOwed) {
             requestBody.beforeFirstRead(this::sendContinue);
         }
     }

@@ -17,6 +17,9 @@ package dev.launcher.http.server;
  *   <tr><td>sun.net.httpserver.nodelay</td><td>true</td><td>(TCP_NODELAY on every connection)</td></tr>
  *   <tr><td>launcher.http.maxConnections</td><td>4096</td>
  *       <td>further connections wait in the listen backlog until one closes</td></tr>
+ *   <tr><td>launcher.http.maxBufferedBody</td><td>262144 bytes</td>
+ *       <td>a request body is received whole before its handler runs, without a thread, up to this many bytes
+ *       (a chunked body: as sent, its framing included); a larger one the handler reads as it comes</td></tr>
  * </table>
  *
  * @param maxHeadBytes   the most bytes of a request line and header fields
@@ -25,12 +28,26 @@ package dev.launcher.http.server;
  * @param idleMillis     the most time a keep-alive connection waits for the next request, and a body read waits
  * @param maxConnections the most connections open at once
  * @param noDelay        TCP_NODELAY
+ * @param maxBufferedBody the most bytes of a request body received whole before its exchange runs
  */
 record ServerLimits(int maxHeadBytes, int maxHeaders, long requestMillis, int idleMillis, int maxConnections,
-                    boolean noDelay) {
+                    boolean noDelay, int maxBufferedBody) {
 
     /** The default request head limit, in bytes. */
     static final int MAX_HEAD_BYTES = 64 * 1024;
+    /** The default most bytes of a request body received before its exchange runs. */
+    static final int MAX_BUFFERED_BODY = 256 * 1024;
+
+    /** Limits with the default {@link #MAX_BUFFERED_BODY}. */
+    ServerLimits(int maxHeadBytes, int maxHeaders, long requestMillis, int idleMillis, int maxConnections,
+                 boolean noDelay) {
+        this(maxHeadBytes, maxHeaders, requestMillis, idleMillis, maxConnections, noDelay, MAX_BUFFERED_BODY);
+    }
+
+    /** {@return these limits with {@code bytes} as {@link #maxBufferedBody}} */
+    ServerLimits withMaxBufferedBody(int bytes) {
+        return new ServerLimits(maxHeadBytes, maxHeaders, requestMillis, idleMillis, maxConnections, noDelay, bytes);
+    }
 
     /** {@return the limits the system properties set, defaults for the rest} */
     static ServerLimits fromSystemProperties() {
@@ -40,7 +57,8 @@ record ServerLimits(int maxHeadBytes, int maxHeaders, long requestMillis, int id
                 1000L * intProperty("sun.net.httpserver.maxReqTime", 20),
                 1000 * intProperty("sun.net.httpserver.idleInterval", 30),
                 intProperty("launcher.http.maxConnections", 4096),
-                !"false".equalsIgnoreCase(System.getProperty("sun.net.httpserver.nodelay", "true")));
+                !"false".equalsIgnoreCase(System.getProperty("sun.net.httpserver.nodelay", "true")),
+                intProperty("launcher.http.maxBufferedBody", MAX_BUFFERED_BODY));
     }
 
     private static int intProperty(String name, int fallback) {

@@ -14,8 +14,8 @@
  *       optional thread modes).</li>
  *   <li>{@code ServerFailures} — counts and logs the failures the server survives (no thread, an {@code Error}).</li>
  *   <li>{@code Connection} — one client connection: its states ({@code IDLE → READING → ACTIVE → …}, then
- *       {@code CLOSED}), the HTTP/1 protocol (receive a head, receive a small body, run the exchange, finish the
- *       body, next), the close (lingering when the client may still be sending).</li>
+ *       {@code CLOSED}), the HTTP/1 protocol (receive a head, receive its body up to a limit, run the exchange,
+ *       finish the body, next), the close (lingering when the client may still be sending).</li>
  *   <li>{@code Wire} — the connection's bytes: a non-blocking channel (event loops) or a blocking socket.</li>
  *   <li>{@code RequestInput} — the connection's input buffer: says when a head has arrived whole, and serves the
  *       parser and the body readers.</li>
@@ -37,8 +37,10 @@
  *       the fewest connections.</li>
  *   <li>The loop's owner reads what has arrived ({@code RequestInput.readNow}); once {@code headArrived} says the
  *       head is whole, {@code RequestHead.read} parses it from the buffer (a refusal is answered and the
- *       connection closes); a small fixed-length body is received whole too. Until then the connection waits in
- *       the selector, holding no thread.</li>
+ *       connection closes); its body is received whole too, up to {@code ServerLimits.maxBufferedBody} (a
+ *       chunked one followed by {@code ChunkedBody.scan} as it arrives, a malformed one refused; {@code 100
+ *       Continue} sent first if the client waits for it). Until then the connection waits in the selector,
+ *       holding no thread.</li>
  *   <li>The exchange runs inline on the loop's thread, in a blocking section of its {@code Tenure}:
  *       {@code LauncherHttpServer.dispatch} finds the context and calls the handler with a {@code ServerExchange}.
  *       If the handler blocks past 2 ms, the {@code LoopWatchdog} gives the loop to a new thread; the old one

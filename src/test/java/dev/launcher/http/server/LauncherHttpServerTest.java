@@ -383,7 +383,7 @@ class LauncherHttpServerTest {
 
         try (RawHttp busy = new RawHttp(port); RawHttp idle = new RawHttp(port)) {
             assertEquals(200, idle.request("GET", "/", "").status);
-            busy.send("POST /slow HTTP/1.1\r\nHost: test\r\nContent-Length: 1000000\r\n\r\n");
+            busy.send("POST /slow HTTP/1.1\r\nHost: test\r\nContent-Length: 2000000\r\n\r\n");
             assertTrue(entered.await(WAIT_SECONDS, TimeUnit.SECONDS), "the handler did not start");
             idle.sendRequest("GET", "/", "");
             awaitCondition(server::hasUnreadRequests, "the request did not wait unread");

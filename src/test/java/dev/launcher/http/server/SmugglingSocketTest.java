@@ -128,25 +128,53 @@ class SmugglingSocketTest {
     }
 
     /**
-     * A handler that catches the failed read of a malformed chunked body and answers 200 still gets its response
-     * out, saying {@code Connection: close}, and the connection closes: the bytes after the body are never parsed
-     * as a request.
+     * A malformed chunked body that has arrived is refused before any handler runs: 400, {@code Connection: close},
+     * one response, and a handler that would hide a failed read never sees it.
      */
     @Test
-    void malformedBodyClosesEvenIfTheHandlerHidesIt() throws IOException {
-        String request = "POST /swallow HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
-                + "5\r\r;ABCD\r\n34\r\nE\r\n0\r\n\r\n" + SMUGGLED;
+    void malformedBodyIsRefusedBeforeTheHandler() throws IOException {
+        String received = exchange(server, "POST /swallow HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "5\r\r;ABCD\r\n34\r\nE\r\n0\r\n\r\n" + SMUGGLED);
+        assertTrue(received.startsWith("HTTP/1.1 400 "), received);
+        assertTrue(received.contains("\r\nConnection: close\r\n"), received);
+        assertEquals(1, received.split("HTTP/1.1 ", -1).length - 1, "one response only: " + received);
+        assertEquals(List.of(), List.copyOf(served));
+    }
+
+    /**
+     * Past {@link ServerLimits#maxBufferedBody()} the handler reads the body as it comes: a handler that catches
+     * the failed read of a malformed chunked body and answers 200 still gets its response out, saying
+     * {@code Connection: close}, and the connection closes: the bytes after the body are never parsed as a
+     * request.
+     */
+    @Test
+    void malformedBodyPastTheBufferedLimitClosesEvenIfTheHandlerHidesIt() throws IOException {
+        LauncherHttpServer small = LauncherHttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0,
+                ServerLimits.fromSystemProperties().withMaxBufferedBody(1024), 1);
+        small.createContext("/swallow", SmugglingSocketTest::swallow);
+        small.start();
         String received;
-        try (Socket socket = new Socket()) {
-            socket.connect(server.getAddress(), 5000);
-            socket.setSoTimeout(5000);
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-            received = readToEnd(socket.getInputStream());
+        try {
+            // a well-formed chunk larger than the limit and the connection's buffer, then a malformed chunk line
+            received = exchange(small, "POST /swallow HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "4e20\r\n" + "x".repeat(20000) + "\r\n5\r\r;ABCD\r\n34\r\nE\r\n0\r\n\r\n" + SMUGGLED);
+        } finally {
+            small.stop(0);
         }
         assertTrue(received.startsWith("HTTP/1.1 200 "), received);
         assertTrue(received.contains("\r\nConnection: close\r\n"), received);
         assertEquals(1, received.split("HTTP/1.1 ", -1).length - 1, "one response only: " + received);
         assertEquals(List.of("POST /swallow failed"), List.copyOf(served));
+    }
+
+    /** Sends {@code request} in one write and reads until the server closes. */
+    private static String exchange(LauncherHttpServer target, String request) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(target.getAddress(), 5000);
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            return readToEnd(socket.getInputStream());
+        }
     }
 
     private static String readToEnd(InputStream in) throws IOException {
