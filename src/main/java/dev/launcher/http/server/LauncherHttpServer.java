@@ -741,7 +741,8 @@ public final class LauncherHttpServer extends HttpServer {
                     continue;
                 }
                 long quietLeft = quietNanos - (now - lastBegun);
-                if (quietLeft <= 0) {
+                // the quiet spell keeps idle connections open for a request on its way: with none, nothing to keep
+                if (quietLeft <= 0 || connections.isEmpty()) {
                     return;
                 }
                 connectionsMoved.awaitNanos(Math.min(left, quietLeft));
