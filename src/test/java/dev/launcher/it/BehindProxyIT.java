@@ -164,7 +164,10 @@ class BehindProxyIT {
                     + racesAllowed + " its races explain: " + races + "; of the failed POSTs, executed anyway: "
                     + failedExecuted + "; stops: " + stops);
             checkOrders(load, List.of(a, b));
-            assertEquals(load.gets() + load.posts(), figures.logged(), "requests in the proxy's log");
+            // HAProxy logs no line for a request it answers with a close (a race at a stop): those may be missing
+            long sent = load.gets() + load.posts();
+            assertTrue(figures.logged() <= sent && figures.logged() >= sent - races.size(), "requests in the proxy's"
+                    + " log: " + figures.logged() + " of " + sent + ", " + races.size() + " failures at a stop");
             assertEquals(List.of(0, 0), a.exits());
             assertEquals(List.of(0, 0), b.exits());
         }
