@@ -15,6 +15,18 @@ final class Exposition {
         out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
     }
 
+    /** A family of one unlabelled sample: its {@code # HELP} and {@code # TYPE} lines, then the sample. */
+    void single(String name, String type, long value) {
+        family(name, type);
+        sample(name, value);
+    }
+
+    /** A family of one unlabelled floating-point sample. */
+    void single(String name, String type, double value) {
+        family(name, type);
+        sample(name, value);
+    }
+
     /** A sample; {@code series} is the sample name with its labels already written, e.g. {@code a_total{b="c"}}. */
     void sample(String series, long value) {
         out.append(series).append(' ').append(value).append('\n');

@@ -36,12 +36,9 @@ final class JvmMetrics {
         out.sample("jvm_memory_max_bytes", "area", "nonheap", nonHeap.getMax());
 
         ThreadMXBean threads = Beans.THREADS;
-        out.family("jvm_threads_current", "gauge");
-        out.sample("jvm_threads_current", threads.getThreadCount());
-        out.family("jvm_threads_daemon", "gauge");
-        out.sample("jvm_threads_daemon", threads.getDaemonThreadCount());
-        out.family("jvm_threads_peak", "gauge");
-        out.sample("jvm_threads_peak", threads.getPeakThreadCount());
+        out.single("jvm_threads_current", "gauge", threads.getThreadCount());
+        out.single("jvm_threads_daemon", "gauge", threads.getDaemonThreadCount());
+        out.single("jvm_threads_peak", "gauge", threads.getPeakThreadCount());
 
         out.family("jvm_gc_collection_seconds", "summary");
         for (GarbageCollectorMXBean gc : Beans.COLLECTORS) {
@@ -49,8 +46,7 @@ final class JvmMetrics {
             out.sample("jvm_gc_collection_seconds_sum", "gc", gc.getName(), gc.getCollectionTime() / 1e3);
         }
 
-        out.family("jvm_classes_currently_loaded", "gauge");
-        out.sample("jvm_classes_currently_loaded", Beans.CLASSES.getLoadedClassCount());
+        out.single("jvm_classes_currently_loaded", "gauge", Beans.CLASSES.getLoadedClassCount());
 
         out.family("jvm_info", "gauge");
         out.sample(INFO, 1);

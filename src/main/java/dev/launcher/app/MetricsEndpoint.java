@@ -59,8 +59,7 @@ final class MetricsEndpoint implements HttpHandler {
             out.sample("launcher_http_requests_total", "code", CLASSES[i], http.requests(i));
         }
         out.sample("launcher_http_requests_total", "code", CLASSES[0], http.requests(0));
-        out.family("launcher_http_requests_in_flight", "gauge");
-        out.sample("launcher_http_requests_in_flight", exchanges.inFlight());
+        out.single("launcher_http_requests_in_flight", "gauge", exchanges.inFlight());
         out.family("launcher_http_request_duration_seconds", "histogram");
         for (int i = 0; i < HttpMetrics.BUCKETS.length; i++) {
             out.sample("launcher_http_request_duration_seconds_bucket", "le", BUCKET_LABELS[i],
@@ -70,21 +69,15 @@ final class MetricsEndpoint implements HttpHandler {
         out.sample("launcher_http_request_duration_seconds_bucket", "le", "+Inf", count);
         out.sample("launcher_http_request_duration_seconds_sum", http.sumSeconds());
         out.sample("launcher_http_request_duration_seconds_count", count);
-        out.family("launcher_http_survived_failures_total", "counter");
-        out.sample("launcher_http_survived_failures_total", http.survivedFailures());
-        out.family("launcher_worker_jobs_total", "counter");
-        out.sample("launcher_worker_jobs_total", worker.jobsRun());
-        out.family("launcher_worker_job_failures_total", "counter");
-        out.sample("launcher_worker_job_failures_total", worker.jobsFailed());
-        out.family("launcher_worker_last_job_duration_seconds", "gauge");
-        out.sample("launcher_worker_last_job_duration_seconds",
+        out.single("launcher_http_survived_failures_total", "counter", http.survivedFailures());
+        out.single("launcher_worker_jobs_total", "counter", worker.jobsRun());
+        out.single("launcher_worker_job_failures_total", "counter", worker.jobsFailed());
+        out.single("launcher_worker_last_job_duration_seconds", "gauge",
                 worker.lastJobDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN));
-        out.family("launcher_ready", "gauge");
-        out.sample("launcher_ready", group.isReady() ? 1 : 0);
-        out.family("launcher_stopping", "gauge");
-        out.sample("launcher_stopping", group.isStopTriggered() ? 1 : 0);
-        out.family("launcher_uptime_seconds", "gauge");
-        out.sample("launcher_uptime_seconds", Duration.ofNanos(System.nanoTime() - startNanos).toMillis() / 1e3);
+        out.single("launcher_ready", "gauge", group.isReady() ? 1 : 0);
+        out.single("launcher_stopping", "gauge", group.isStopTriggered() ? 1 : 0);
+        double uptime = Duration.ofNanos(System.nanoTime() - startNanos).toMillis() / 1e3;
+        out.single("launcher_uptime_seconds", "gauge", uptime);
         out.family("launcher_info", "gauge");
         out.sample(INFO, 1);
         process.writeTo(out);

@@ -39,29 +39,23 @@ final class ProcessMetrics {
         if (os instanceof com.sun.management.OperatingSystemMXBean) {
             long cpuNanos = ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime();
             if (cpuNanos >= 0) {
-                out.family("process_cpu_seconds_total", "counter");
-                out.sample("process_cpu_seconds_total", cpuNanos / 1e9);
+                out.single("process_cpu_seconds_total", "counter", cpuNanos / 1e9);
             }
         }
-        out.family("process_start_time_seconds", "gauge");
-        out.sample("process_start_time_seconds", Beans.RUNTIME.getStartTime() / 1e3);
+        out.single("process_start_time_seconds", "gauge", Beans.RUNTIME.getStartTime() / 1e3);
         if (os instanceof com.sun.management.UnixOperatingSystemMXBean) {
             com.sun.management.UnixOperatingSystemMXBean unix = (com.sun.management.UnixOperatingSystemMXBean) os;
-            out.family("process_open_fds", "gauge");
-            out.sample("process_open_fds", unix.getOpenFileDescriptorCount());
-            out.family("process_max_fds", "gauge");
-            out.sample("process_max_fds", unix.getMaxFileDescriptorCount());
+            out.single("process_open_fds", "gauge", unix.getOpenFileDescriptorCount());
+            out.single("process_max_fds", "gauge", unix.getMaxFileDescriptorCount());
         }
         String text = read(status);
         long virtualKib = kibibytes(text, "VmSize:");
         if (virtualKib >= 0) {
-            out.family("process_virtual_memory_bytes", "gauge");
-            out.sample("process_virtual_memory_bytes", virtualKib * KIB);
+            out.single("process_virtual_memory_bytes", "gauge", virtualKib * KIB);
         }
         long residentKib = kibibytes(text, "VmRSS:");
         if (residentKib >= 0) {
-            out.family("process_resident_memory_bytes", "gauge");
-            out.sample("process_resident_memory_bytes", residentKib * KIB);
+            out.single("process_resident_memory_bytes", "gauge", residentKib * KIB);
         }
     }
 
