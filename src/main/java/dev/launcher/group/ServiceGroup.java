@@ -99,19 +99,11 @@ public final class ServiceGroup {
         this.drainDelay = builder.drainDelay;
         this.interruptGrace = builder.interruptGrace;
         this.listener = builder.listener;
-        List<List<String>> order = new ArrayList<>(builder.stopOrder);
-        List<String> rest = new ArrayList<>(builder.names);
-        order.forEach(rest::removeAll);
-        if (!rest.isEmpty()) {
-            order.add(rest);
-        }
+        List<List<String>> order = builder.stages();
         List<Member> all = new ArrayList<>();
         for (int i = 0; i < builder.names.size(); i++) {
             String name = builder.names.get(i);
-            int stage = 0;
-            while (!order.get(stage).contains(name)) {
-                stage++;
-            }
+            int stage = (int) order.stream().takeWhile(names -> !names.contains(name)).count();
             all.add(new Member(name, builder.services.get(i), stage, this, lock));
         }
         this.members = List.copyOf(all);

@@ -139,6 +139,17 @@ public final class ServiceGroupBuilder {
         return this;
     }
 
+    /** The stages of the stop: those of the stop order, then one of every member it does not name. */
+    List<List<String>> stages() {
+        List<List<String>> order = new ArrayList<>(stopOrder);
+        List<String> rest = new ArrayList<>(names);
+        order.forEach(rest::removeAll);
+        if (!rest.isEmpty()) {
+            order.add(rest);
+        }
+        return order;
+    }
+
     /**
      * Sets who hears the group's events.
      *
