@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -31,14 +32,42 @@ final class Log {
     /** The access log's logger. */
     static final String ACCESS_LOGGER = "dev.launcher.access";
 
+    /** The HTTP server's logger (its survived failures): written as the launcher's own lines too. */
+    static final String SERVER_LOGGER = "dev.launcher.http.server";
+
     private final LineSink own;
+    /** The server's logger, held (JUL holds loggers weakly) while this log writes its records; null if configured. */
+    private final Logger server;
+    private final Handler serverLines = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            foreign(record);
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
     private boolean sealed;
 
-    /** Logs to {@code out} in {@code format}, or through the loggers if the JVM has a logging configuration. */
+    /**
+     * Logs to {@code out} in {@code format}, or through the loggers if the JVM has a logging configuration. Without
+     * one, the HTTP server's records ({@value #SERVER_LOGGER}) are written here too, in the same format, instead of
+     * the JDK console handler's two-line form with its local timestamp; until the outcome line.
+     */
     Log(PrintStream out, Format format) {
         boolean configured = System.getProperty("java.util.logging.config.file") != null
                 || System.getProperty("java.util.logging.config.class") != null;
         this.own = configured ? null : new LineSink(out, format);
+        this.server = configured ? null : Logger.getLogger(SERVER_LOGGER);
+        if (server != null) {
+            server.setUseParentHandlers(false);
+            server.addHandler(serverLines);
+        }
     }
 
     /** Logs the message {@code key} with its arguments; false if the log is already sealed. */
@@ -75,6 +104,17 @@ final class Log {
         if (!sealed) {
             publish(LOGGER, record(key, Map.of(), args));
             sealed = true;
+            if (server != null) {
+                server.removeHandler(serverLines);
+                server.setUseParentHandlers(server.getHandlers().length == 0);
+            }
+        }
+    }
+
+    /** A record of another logger (the server's): one of this log's lines, unless the log is sealed. */
+    private synchronized void foreign(LogRecord record) {
+        if (!sealed) {
+            own.publish(record);
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** --log-format json and --access-log. */
@@ -74,5 +75,24 @@ class LoggingTest {
         assertEquals(200, RawHttp.get(port, "/shutdown").status);
         assertEquals(0, launcher.awaitExit());
         assertTrue(launcher.err.lines().stream().noneMatch(l -> l.contains("access:")), launcher.err.text());
+    }
+
+    /**
+     * The HTTP server's records (its survived failures, through {@code System.Logger}) are launcher lines: one line,
+     * the one timestamp format; none after the outcome line.
+     */
+    @Test
+    void serverRecordsAreLauncherLines() throws Exception {
+        InProcessLauncher launcher = new InProcessLauncher().start(Map.of(), "--addr", "127.0.0.1:0");
+        launcher.err.await("ready:", WAIT);
+        System.Logger server = System.getLogger(Log.SERVER_LOGGER);
+        server.log(System.Logger.Level.WARNING, "HTTP server: a test's failure; 1 such failure(s) since start");
+        launcher.err.await("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z HTTP server: a test's failure; "
+                + "1 such failure\\(s\\) since start$", WAIT);
+        launcher.signal("SIGTERM");
+        assertEquals(0, launcher.awaitExit());
+        server.log(System.Logger.Level.WARNING, "HTTP server: after the outcome");
+        assertFalse(launcher.err.text().contains("after the outcome"), launcher.err.text());
+        assertTrue(launcher.err.last().contains("exit=0 cause=SIGTERM"), launcher.err.last());
     }
 }
