@@ -279,14 +279,7 @@ final class Connection implements Runnable {
                     continue;
                 }
                 if (arrival == Arrival.REFUSED) {
-                    // answering may wait for the client: in a blocking section
-                    enter(tenure);
-                    try {
-                        refuse();
-                        finish(false);
-                    } finally {
-                        leave(tenure);
-                    }
+                    refuseAndClose(tenure);
                     return;
                 }
                 head = pending;
@@ -304,13 +297,7 @@ final class Connection implements Runnable {
                 continue;
             }
             if (body == Arrival.REFUSED) {
-                enter(tenure);
-                try {
-                    refuse();
-                    finish(false);
-                } finally {
-                    leave(tenure);
-                }
+                refuseAndClose(tenure);
                 return;
             }
             pending = null;
@@ -331,6 +318,17 @@ final class Connection implements Runnable {
                 finish(next == Next.CLOSE, tenure);
                 return;
             }
+        }
+    }
+
+    /** Answers the {@link #refusal} and closes, in a blocking section: answering may wait for the client. */
+    private void refuseAndClose(EventLoop.Tenure tenure) {
+        enter(tenure);
+        try {
+            refuse();
+            finish(false);
+        } finally {
+            leave(tenure);
         }
     }
 
