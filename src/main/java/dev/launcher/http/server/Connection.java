@@ -11,14 +11,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One client connection. It is served either by a thread of its own from accept to close ({@link #run()}), or by
- * an {@link EventLoop} ({@link #onReadable}): the loop parses request heads from what has arrived without waiting,
- * and runs each exchange in a {@linkplain EventLoop.Tenure blocking section} — if that blocks, the loop goes on
- * on another thread and this one finishes the exchange, then gives the connection back to the loop.
+ * One client connection and the HTTP/1 protocol on it, written once ({@link #serveArrived}): receive a head,
+ * receive its body (up to {@link ServerLimits#maxBufferedBody()}), run the exchange, finish the body, next. How
+ * the serving thread waits for bytes and blocks is its {@link Scheduling}: a thread of its own from accept to close
+ * ({@link #run()}), or an {@link EventLoop}'s owner ({@link #onReadable}) — and, if a handler blocks that owner
+ * past the watchdog's threshold, the same thread away from the loop until its next wait gives the connection back.
  *
  * <p>States, in order: {@code IDLE} (waiting for a request's first byte), {@code READING} (a head is arriving),
  * {@code ACTIVE} (an exchange runs), then back to {@code IDLE}; {@code CLOSED} is final. Only an idle connection
- * with no request bytes waiting is closed by {@link #closeIfIdle()}; {@link #abort()} closes in any state.
+ * with no request bytes waiting is closed by {@link #closeIfIdle()}; {@link #abort()} closes in any state. An event
+ * loop's connection is also {@linkplain Placement placed}: on its loop, or away from it.
  */
 final class Connection implements Runnable {
 
@@ -81,8 +83,18 @@ final class Connection implements Runnable {
     private volatile boolean used;
     /** The loop's key of this connection's channel (event loop only). */
     private volatile SelectionKey key;
-    /** True while a thread that left the loop serves this connection (event loop only). */
-    private volatile boolean away;
+    /** How the thread serving the connection now waits and blocks; that thread's only. */
+    private Scheduling scheduling = Scheduling.OWN_THREAD;
+
+    /**
+     * Where an event loop's connection is served: {@code ON_LOOP} (by the loop's owner, and its periodic
+     * {@link #sweep}), or {@code AWAY} (by a thread the loop left behind in this connection's handler, until it
+     * gives the connection back). Moves: {@code ON_LOOP → AWAY} when the watchdog hands the loop on,
+     * {@code AWAY → ON_LOOP} when the connection is given back or the hand-off fails.
+     */
+    enum Placement { ON_LOOP, AWAY }
+
+    private final AtomicReference<Placement> placement = new AtomicReference<>(Placement.ON_LOOP);
 
     /**
      * @param loop the event loop that serves the connection, or null if a thread of its own does ({@link #run()})
@@ -111,12 +123,8 @@ final class Connection implements Runnable {
         try {
             open();
             inHand = true;
-            serveArrived(null);
-        } catch (IOException | RuntimeException e) {
-            finish(false);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            finish(false);
+            scheduling = Scheduling.OWN_THREAD;
+            serve();
         } finally {
             // whatever ended the protocol, the connection is done
             finish(true);
@@ -194,7 +202,7 @@ final class Connection implements Runnable {
         }
     }
 
-    // ---- event loop ------------------------------------------------------------------------------------------
+    // ---- event loop: its entry, and what the loop asks of the connection --------------------------------------
 
     /** Takes the buffers, before the loop first serves the connection; on the loop's thread. */
     void prepare() {
@@ -219,18 +227,26 @@ final class Connection implements Runnable {
         return key;
     }
 
-    /** Marks the connection as served away from its loop (by a thread that left it), or back on it. */
-    void away(boolean away) {
-        this.away = away;
+    /**
+     * Moves the connection's {@link Placement} from {@code from} to {@code to}.
+     *
+     * @throws AssertionError if it is not {@code from}, or no connection moves from {@code from} to {@code to}
+     */
+    void place(Placement from, Placement to) {
+        if (from == to || !placement.compareAndSet(from, to)) {
+            throw new AssertionError("impossible placement move " + placement.get() + " -> " + to
+                    + " (expected from " + from + ")");
+        }
     }
 
     /**
-     * Serves what has arrived, on the loop's thread: parses heads without waiting, runs each exchange in a
-     * blocking section of {@code tenure}, and returns when the connection waits for more bytes or is closed — or,
-     * if the loop moved on to another thread meanwhile, once this thread has given the connection back.
+     * Reads what has arrived and serves it, on the loop's owner: heads are parsed without waiting, each exchange
+     * runs in a blocking section of {@code tenure}. Returns when the connection waits for more bytes or is closed
+     * — or, if the loop moved on to another thread meanwhile, once this thread has served what arrived whole and
+     * given the connection back.
      */
     void onReadable(EventLoop.Tenure tenure) {
-        boolean graceful = false;
+        scheduling = tenure;
         try {
             // reading marks the connection busy first, so that closeIfIdle cannot close it under bytes just read
             inHand = true;
@@ -239,25 +255,34 @@ final class Connection implements Runnable {
                 return;
             }
             if (input.readNow() < 0) {
-                graceful = state.get() == READING && input.buffered() == 0;
-                finish(graceful, tenure);
+                finishOn(state.get() == READING && input.buffered() == 0);
                 return;
             }
-            serveArrived(tenure);
         } catch (IOException | RuntimeException e) {
-            finish(false, tenure);
+            finishOn(false);
+            return;
+        }
+        serve();
+    }
+
+    /** Runs the protocol from what is buffered; whatever it throws ends the connection (lingering). */
+    private void serve() {
+        try {
+            serveArrived();
+        } catch (IOException | RuntimeException e) {
+            finishOn(false);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            finish(false, tenure);
+            finishOn(false);
         }
     }
 
     /**
      * The HTTP/1 protocol, written once: receive a head, receive its body (up to the limit), run the exchange,
-     * finish the body, next. Each wait for bytes goes through {@link #awaitBytes}: on an event loop ({@code tenure} not null) it
-     * hands the connection to the selector and this returns; on a connection's own thread it blocks.
+     * finish the body, next. Returns when the connection finished or waits for bytes the way its
+     * {@link #scheduling} does ({@link #awaitBytes}).
      */
-    private void serveArrived(EventLoop.Tenure tenure) throws IOException, InterruptedException {
+    private void serveArrived() throws IOException, InterruptedException {
         while (true) {
             RequestHead head = pending;
             if (head == null) {
@@ -279,17 +304,15 @@ final class Connection implements Runnable {
                     continue;
                 }
                 if (arrival == Arrival.REFUSED) {
-                    refuseAndClose(tenure);
+                    refuseAndClose();
                     return;
                 }
                 head = pending;
             }
             Arrival body = bodyArrival(head);
             if (body == Arrival.WAIT) {
-                if (continueOwed && !sendContinue(tenure)) {
-                    // the loop went on on another thread meanwhile: it goes on receiving the body
-                    loop.giveBack(this);
-                    return;
+                if (continueOwed) {
+                    sendContinue();
                 }
                 if (!awaitBytes()) {
                     return;
@@ -297,69 +320,76 @@ final class Connection implements Runnable {
                 continue;
             }
             if (body == Arrival.REFUSED) {
-                refuseAndClose(tenure);
+                refuseAndClose();
                 return;
             }
             pending = null;
-            enter(tenure);
             Next next;
-            boolean stillOwner;
+            enterBlocking();
             try {
                 next = serveOne(head);
             } finally {
-                stillOwner = leave(tenure);
-            }
-            if (!stillOwner) {
-                // the loop went on without this thread: finish here and give the connection back
-                continueAway(next);
-                return;
+                leaveBlocking();
             }
             if (next != Next.KEEP) {
-                finish(next == Next.CLOSE, tenure);
+                finishOn(next == Next.CLOSE);
                 return;
             }
         }
     }
 
     /** Answers the {@link #refusal} and closes, in a blocking section: answering may wait for the client. */
-    private void refuseAndClose(EventLoop.Tenure tenure) {
-        enter(tenure);
+    private void refuseAndClose() {
+        enterBlocking();
         try {
             refuse();
             finish(false);
         } finally {
-            leave(tenure);
+            leaveBlocking();
         }
     }
 
-    private void enter(EventLoop.Tenure tenure) {
-        if (tenure != null) {
-            tenure.enterBlocking(this);
-        }
+    private void enterBlocking() {
+        scheduling.enterBlocking(this);
     }
 
-    /** {@return true if the calling thread still serves the connection where it did (its own thread: always)} */
-    private static boolean leave(EventLoop.Tenure tenure) {
-        return tenure == null || tenure.leaveBlocking();
+    private void leaveBlocking() {
+        scheduling = scheduling.leaveBlocking();
     }
 
     /**
-     * Waits for more bytes. On an event loop: lets its selector watch the connection and returns false (the loop
-     * calls {@link #onReadable} when they come). On the connection's own thread: blocks until some arrive — true —
-     * or until what is being received is past its deadline (408), the connection is idle past the idle timeout,
-     * the client closed, or the server closed it — false, the connection finished.
+     * Waits for more bytes, the way the {@link #scheduling} does: true if some arrived and this thread goes on;
+     * false if it returns (the connection is watched, given back to its loop, or finished).
      */
     private boolean awaitBytes() throws IOException {
         inHand = false;
         if (server.isStopping()) {
             server.connectionMoved(false, false);
         }
-        if (loop != null) {
-            loop.watch(this);
-            return false;
+        return scheduling.awaitBytes(this);
+    }
+
+    /** {@return when the current wait for bytes ends ({@code nanoTime}): what is being received is due, or the idle timeout} */
+    private long waitDeadline() {
+        return arrivalDeadline != 0 ? arrivalDeadline : idleSince + limits.idleMillis() * 1_000_000L;
+    }
+
+    /** The wait for bytes passed its {@link #waitDeadline}: a request part-way in is answered 408; an idle connection closes. */
+    private void expire() {
+        if (state.get() == READING) {
+            refusal = new HttpError(408, "request took too long to arrive");
+            refuseAndClose();
+        } else {
+            finish(true);
         }
-        long deadline = arrivalDeadline != 0 ? arrivalDeadline : idleSince + limits.idleMillis() * 1_000_000L;
-        long millis = (deadline - System.nanoTime()) / 1_000_000L;
+    }
+
+    /**
+     * Blocks the connection's own thread until bytes arrive — true — or until the {@link #waitDeadline} passes
+     * ({@link #expire}), the client closes, or the server closes the connection — false, the connection finished.
+     */
+    boolean readWaiting() throws IOException {
+        long millis = (waitDeadline() - System.nanoTime()) / 1_000_000L;
         int n;
         try {
             if (millis <= 0) {
@@ -367,13 +397,7 @@ final class Connection implements Runnable {
             }
             n = input.readWaiting((int) Math.min(Integer.MAX_VALUE, millis));
         } catch (SocketTimeoutException e) {
-            if (state.get() == READING) {
-                refusal = new HttpError(408, "request took too long to arrive");
-                refuse();
-                finish(false);
-            } else {
-                finish(true);
-            }
+            expire();
             return false;
         }
         inHand = true;
@@ -495,20 +519,16 @@ final class Connection implements Runnable {
     /**
      * Sends {@code 100 Continue} before receiving the body, as the JDK's server does before its handler runs; in a
      * blocking section (a client that reads nothing could make the write wait).
-     *
-     * @return true if the calling thread still serves the connection where it did
      */
-    private boolean sendContinue(EventLoop.Tenure tenure) throws IOException {
+    private void sendContinue() throws IOException {
         continueOwed = false;
-        boolean stillOwner;
-        enter(tenure);
+        enterBlocking();
         try {
             output.write(StatusLines.CONTINUE);
             output.flush();
         } finally {
-            stillOwner = leave(tenure);
+            leaveBlocking();
         }
-        return stillOwner;
     }
 
     /** Answers the {@link #refusal}; the connection then closes, lingering. On a thread that may block. */
@@ -517,56 +537,6 @@ final class Connection implements Runnable {
             sendError(refusal.status(), refusal.getMessage());
         } catch (IOException | RuntimeException e) {
             // closing anyway
-        }
-    }
-
-    /**
-     * Serves, on a thread that left the loop, the requests that have arrived whole; then gives the connection back
-     * to the loop, which waits for the rest.
-     */
-    private void continueAway(Next next) {
-        try {
-            while (next == Next.KEEP && input.buffered() > 0) {
-                if (!moveTo(READING)) {
-                    next = Next.CLOSE;
-                    break;
-                }
-                Arrival arrival = headArrival();
-                if (arrival == Arrival.REFUSED) {
-                    refuse();
-                    next = Next.LINGER;
-                    break;
-                }
-                if (arrival == Arrival.WAIT) {
-                    break;
-                }
-                Arrival body = bodyArrival(pending);
-                if (body == Arrival.REFUSED) {
-                    refuse();
-                    next = Next.LINGER;
-                    break;
-                }
-                if (body == Arrival.WAIT) {
-                    // the loop receives the rest (and sends 100 Continue if owed)
-                    break;
-                }
-                RequestHead head = pending;
-                pending = null;
-                next = serveOne(head);
-            }
-        } catch (IOException | RuntimeException e) {
-            next = Next.LINGER;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            next = Next.LINGER;
-        }
-        if (next != Next.KEEP) {
-            finish(next == Next.CLOSE);
-            return;
-        }
-        if (input.buffered() > 0 || pending != null || becomeIdle()) {
-            // a request part-way in stays READING: the loop goes on receiving it
-            loop.giveBack(this);
         }
     }
 
@@ -603,7 +573,7 @@ final class Connection implements Runnable {
      * connection closed from another thread.
      */
     void sweep(long now, EventLoop.Tenure tenure) {
-        if (away) {
+        if (placement.get() == Placement.AWAY) {
             return;
         }
         State current = state.get();
@@ -616,29 +586,22 @@ final class Connection implements Runnable {
                 finish(true);
             }
         } else if (current == READING && arrivalDeadline != 0 && now - arrivalDeadline > 0) {
-            tenure.enterBlocking(this);
-            try {
-                sendError(408, "request took too long to arrive");
-            } catch (IOException | RuntimeException e) {
-                // closing anyway
-            } finally {
-                tenure.leaveBlocking();
-            }
-            finish(false);
+            scheduling = tenure;
+            expire();
         }
     }
 
-    /** Finishes on the loop's thread, inside a blocking section when the close may wait (lingering). */
-    private void finish(boolean graceful, EventLoop.Tenure tenure) {
-        if (graceful || tenure == null) {
-            finish(graceful);
+    /** Finishes; unless {@code graceful}, in a blocking section, since a lingering close waits for the client. */
+    private void finishOn(boolean graceful) {
+        if (graceful) {
+            finish(true);
             return;
         }
-        tenure.enterBlocking(this);
+        enterBlocking();
         try {
             finish(false);
         } finally {
-            tenure.leaveBlocking();
+            leaveBlocking();
         }
     }
 

@@ -27,10 +27,10 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Handlers may block. Each exchange runs in a blocking section of the owner's {@link Tenure}; when a section
  * lasts longer than {@link LoopWatchdog}'s threshold, the watchdog ends that tenure and starts a new owner on
  * another thread, which goes on with the loop's other connections (Go's hand-off of a P when its M blocks). The
- * old owner finishes its exchange, serves what that connection has buffered, gives the connection back with
- * {@link #giveBack}, and leaves.
+ * old owner finishes its exchange and serves what that connection has buffered with the loop's {@link #away()}
+ * scheduling, whose first wait gives the connection back; then it leaves.
  *
- * <p>Thread-safety: {@link #arrive}, {@link #giveBack}, {@link #forget}, {@link #sweepSoon}, {@link #size},
+ * <p>Thread-safety: {@link #arrive}, {@link #away()}'s waits, {@link #forget}, {@link #sweepSoon}, {@link #size},
  * {@link #resumeAccepting}, {@link #stopWatchingListener}, {@link #awaitSelect}, {@link #close} and
  * {@link #awaitClosed} may be called on any thread, {@link #handOffIfBlocked} by the watchdog; everything else runs
  * on the owner.
@@ -64,12 +64,13 @@ final class EventLoop {
      * moves {@code BLOCKING → HANDING} while the new thread starts, then {@code HANDED_OFF} (final) — or back to
      * {@code BLOCKING} if no thread could be started. An owner learns it was handed off when it leaves the section.
      */
-    static final class Tenure {
+    static final class Tenure extends Scheduling {
 
         /** A tenure's states; {@link #moveTo} checks each move. */
         enum State { LOOPING, BLOCKING, HANDING, HANDED_OFF }
 
         private final AtomicReference<State> state = new AtomicReference<>(State.LOOPING);
+        private final EventLoop loop;
         private final LoopWatchdog watchdog;
         private volatile long since;
         private volatile Connection serving;
@@ -77,8 +78,16 @@ final class EventLoop {
         private volatile long retryAt;
         private volatile boolean retrying;
 
-        Tenure(LoopWatchdog watchdog) {
+        Tenure(EventLoop loop, LoopWatchdog watchdog) {
+            this.loop = loop;
             this.watchdog = watchdog;
+        }
+
+        /** Lets the loop's selector watch the connection; the loop serves it again when bytes come. */
+        @Override
+        boolean awaitBytes(Connection connection) throws IOException {
+            loop.watch(connection);
+            return false;
         }
 
         /**
@@ -110,6 +119,7 @@ final class EventLoop {
         }
 
         /** The owner enters a section that may block, serving {@code connection}; nothing once handed off. */
+        @Override
         void enterBlocking(Connection connection) {
             if (state.get() == State.LOOPING) {
                 serving = connection;
@@ -121,10 +131,17 @@ final class EventLoop {
         }
 
         /**
-         * {@return true if the caller still owns the loop} Ends a section; while the watchdog is starting a thread
-         * to take the loop over, waits for it to be started (or not).
+         * Ends a section; while the watchdog is starting a thread to take the loop over, waits for it to be started
+         * (or not).
+         *
+         * @return this if the caller still owns the loop; else the loop's {@link EventLoop#away() away} scheduling
          */
-        boolean leaveBlocking() {
+        @Override
+        Scheduling leaveBlocking() {
+            return stillOwner() ? this : loop.away;
+        }
+
+        private boolean stillOwner() {
             int spins = 0;
             while (true) {
                 State current = state.get();
@@ -215,7 +232,7 @@ final class EventLoop {
 
     /** Starts the loop's first owner, watched by {@code watchdog}. */
     void start(LoopWatchdog watchdog) {
-        Tenure first = new Tenure(watchdog);
+        Tenure first = new Tenure(this, watchdog);
         tenure = first;
         threads.execute(() -> run(first));
     }
@@ -230,8 +247,34 @@ final class EventLoop {
         }
     }
 
-    /** Gives back a connection that a thread which left the loop has served until idle. */
-    void giveBack(Connection connection) {
+    /**
+     * The scheduling of a thread that the loop left behind in a handler: it serves what has arrived whole, and at
+     * its first wait for bytes gives the connection back to the loop ({@link #giveBack}).
+     */
+    private final Scheduling away = new Scheduling() {
+        @Override
+        boolean awaitBytes(Connection connection) {
+            giveBack(connection);
+            return false;
+        }
+
+        @Override
+        public String toString() {
+            return "away from its event loop";
+        }
+    };
+
+    /** {@return the scheduling of a thread that the loop left behind in a handler} */
+    Scheduling away() {
+        return away;
+    }
+
+    /**
+     * Takes back a connection that a thread which left the loop has served until it must wait; that thread's last
+     * touch of the connection.
+     */
+    private void giveBack(Connection connection) {
+        connection.place(Connection.Placement.AWAY, Connection.Placement.ON_LOOP);
         arrivals.offer(connection);
         selector.wakeup();
     }
@@ -278,10 +321,10 @@ final class EventLoop {
             return true;
         }
         Connection blocked = current.serving;
-        blocked.away(true);
+        blocked.place(Connection.Placement.ON_LOOP, Connection.Placement.AWAY);
         SelectionKey key = blocked.key();
         interest(key, 0);
-        Tenure next = new Tenure(current.watchdog);
+        Tenure next = new Tenure(this, current.watchdog);
         tenure = next;
         try {
             threads.execute(() -> run(next));
@@ -289,7 +332,7 @@ final class EventLoop {
             // no thread (out of threads, or the server's threads are ending): the owner keeps the loop, and its
             // other connections wait for its handler; tried again soon
             tenure = current;
-            blocked.away(false);
+            blocked.place(Connection.Placement.AWAY, Connection.Placement.ON_LOOP);
             interest(key, SelectionKey.OP_READ);
             current.retryAt = now + HAND_OFF_RETRY_NANOS;
             current.retrying = true;
@@ -418,7 +461,6 @@ final class EventLoop {
         while ((connection = arrivals.poll()) != null) {
             SelectionKey key = connection.key();
             try {
-                connection.away(false);
                 if (key != null) {
                     key.interestOps(SelectionKey.OP_READ);
                     ready.add(connection);

@@ -14,8 +14,12 @@
  *       optional thread modes).</li>
  *   <li>{@code ServerFailures} — counts and logs the failures the server survives (no thread, an {@code Error}).</li>
  *   <li>{@code Connection} — one client connection: its states ({@code IDLE → READING → ACTIVE → …}, then
- *       {@code CLOSED}), the HTTP/1 protocol (receive a head, receive its body up to a limit, run the exchange,
- *       finish the body, next), the close (lingering when the client may still be sending).</li>
+ *       {@code CLOSED}; on an event loop also its placement, {@code ON_LOOP ⇄ AWAY}), the HTTP/1 protocol written
+ *       once (receive a head, receive its body up to a limit, run the exchange, finish the body, next), its
+ *       timeouts, the close (lingering when the client may still be sending).</li>
+ *   <li>{@code Scheduling} — how the thread serving a connection waits for bytes and runs what may block: a
+ *       thread of its own (waits block), an event loop's owner (waits return to the selector; {@code Tenure}), or
+ *       a thread the loop left in a handler (its first wait gives the connection back; {@code EventLoop.away}).</li>
  *   <li>{@code Wire} — the connection's bytes: a non-blocking channel (event loops) or a blocking socket.</li>
  *   <li>{@code RequestInput} — the connection's input buffer: says when a head has arrived whole, and serves the
  *       parser and the body readers.</li>
@@ -44,7 +48,8 @@
  *   <li>The exchange runs inline on the loop's thread, in a blocking section of its {@code Tenure}:
  *       {@code LauncherHttpServer.dispatch} finds the context and calls the handler with a {@code ServerExchange}.
  *       If the handler blocks past 2 ms, the {@code LoopWatchdog} gives the loop to a new thread; the old one
- *       finishes this connection's exchange and gives the connection back.</li>
+ *       finishes this connection's exchange, serves what has arrived whole behind it (the same protocol, with the
+ *       loop's {@code away} scheduling), and gives the connection back at its first wait for bytes.</li>
  *   <li>When the response is complete the connection discards what is left of the body (or closes), and serves
  *       the next request already buffered (pipelining) or waits for it (keep-alive).</li>
  * </ol>

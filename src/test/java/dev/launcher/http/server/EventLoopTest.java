@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
@@ -49,6 +50,8 @@ class EventLoopTest {
     private int port;
     private final CountDownLatch release = new CountDownLatch(1);
     private final List<AutoCloseable> clients = new ArrayList<>();
+    /** Requests the {@code /echo} handler has seen. */
+    private final AtomicInteger echoed = new AtomicInteger();
 
     @AfterEach
     void stop() throws Exception {
@@ -127,6 +130,76 @@ class EventLoopTest {
         assertEquals("blocked", client.read(false).body);
         assertEquals("fast", client.read(false).body);
         assertEquals("fast", client.request("GET", "/fast", "").body);
+    }
+
+    /**
+     * Behind a request whose handler blocks, part of the next head: the thread the loop left serves what arrived
+     * whole, gives the connection back at its first wait, and the loop receives the rest of the head.
+     */
+    @Test
+    void partOfAHeadBehindABlockingOne() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        start(DEFAULTS, 1, entered);
+        RawHttp client = client();
+        client.send(BLOCK + "GET /fast HTTP/1.1\r\nHo");
+        awaitStarted(entered);
+        assertEquals("fast", besideClient().request("GET", "/fast", "").body);
+        release.countDown();
+        assertEquals("blocked", client.read(false).body);
+        client.send("st: x\r\n\r\n");
+        assertEquals("fast", client.read(false).body);
+        assertEquals("fast", client.request("GET", "/fast", "").body);
+    }
+
+    /**
+     * Behind a request whose handler blocks, one that waits for {@code 100 Continue} (RFC 9110, 10.1.1): once the
+     * handler returns, the thread the loop left sends it, and the body the client then sends reaches its handler.
+     */
+    @Test
+    void expectContinueBehindABlockingOne() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        start(DEFAULTS, 1, entered);
+        RawHttp client = client();
+        client.send(BLOCK + "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+        awaitStarted(entered);
+        assertEquals("fast", besideClient().request("GET", "/fast", "").body);
+        release.countDown();
+        assertEquals("blocked", client.read(false).body);
+        assertEquals(100, client.read(false).status);
+        client.send("hello");
+        assertEquals("hello", client.read(false).body);
+        assertEquals("fast", client.request("GET", "/fast", "").body);
+    }
+
+    /**
+     * Behind a request whose handler blocks, a malformed one (a Content-Length list, RFC 9112 6.3): once the
+     * handler returns it is refused with 400, its handler never runs, and the connection closes.
+     */
+    @Test
+    void malformedRequestBehindABlockingOne() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        start(DEFAULTS, 1, entered);
+        RawHttp client = client();
+        client.send(BLOCK + "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5, 5\r\n\r\nhello");
+        awaitStarted(entered);
+        assertEquals("fast", besideClient().request("GET", "/fast", "").body);
+        release.countDown();
+        assertEquals("blocked", client.read(false).body);
+        assertEquals(400, client.read(false).status);
+        client.assertClosed();
+        assertEquals(0, echoed.get(), "a handler saw the refused request");
+    }
+
+    /** A connection's placement moves only between its loop and away from it; any other move is a bug. */
+    @Test
+    void impossiblePlacementMovesThrow() {
+        Connection connection = new Connection(null, null, null, null);
+        assertThrows(AssertionError.class,
+                () -> connection.place(Connection.Placement.AWAY, Connection.Placement.ON_LOOP));
+        assertThrows(AssertionError.class,
+                () -> connection.place(Connection.Placement.ON_LOOP, Connection.Placement.ON_LOOP));
+        connection.place(Connection.Placement.ON_LOOP, Connection.Placement.AWAY);
+        connection.place(Connection.Placement.AWAY, Connection.Placement.ON_LOOP);
     }
 
     /**
@@ -229,6 +302,10 @@ class EventLoopTest {
     private void start(ServerLimits limits, int loops, CountDownLatch entered) throws IOException {
         server = LauncherHttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0, limits, loops);
         server.createContext("/fast", exchange -> respond(exchange, "fast"));
+        server.createContext("/echo", exchange -> {
+            echoed.incrementAndGet();
+            respond(exchange, new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        });
         server.createContext("/block", exchange -> {
             entered.countDown();
             try {
