@@ -17,7 +17,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * One selector and the connections registered with it, served by one thread at a time — the loop's owner — that
@@ -31,7 +30,7 @@ import java.util.concurrent.locks.LockSupport;
  * scheduling, whose first wait gives the connection back; then it leaves.
  *
  * <p>Thread-safety: {@link #arrive}, {@link #away()}'s waits, {@link #forget}, {@link #sweepSoon}, {@link #size},
- * {@link #resumeAccepting}, {@link #stopWatchingListener}, {@link #awaitSelect}, {@link #close} and
+ * {@link #resumeAccepting}, {@link #stopWatchingListener}, {@link #awaitListenerReleased}, {@link #close} and
  * {@link #awaitClosed} may be called on any thread, {@link #handOffIfBlocked} by the watchdog; everything else runs
  * on the owner.
  */
@@ -53,8 +52,10 @@ final class EventLoop {
     private SelectionKey acceptKey;
     private boolean acceptReady;
     private volatile boolean resumeAccept;
-    /** Selects done so far; {@link #awaitSelect} waits for it to move. */
-    private volatile long selects;
+    /** Set by {@link #stopWatchingListener}: the owner's next select lets go of the listening socket. */
+    private volatile boolean releasingListener;
+    /** Counted down once this loop's selector holds the listening socket no more. */
+    private final CountDownLatch listenerReleased = new CountDownLatch(1);
     private final CountDownLatch ended = new CountDownLatch(1);
     private long nextSweep;
 
@@ -189,11 +190,33 @@ final class EventLoop {
         acceptKey = listener.register(selector, SelectionKey.OP_ACCEPT, server);
     }
 
-    /** Stops watching the listening socket for good (the stop); any thread. Its selector lets go at its next select. */
+    /**
+     * Stops watching the listening socket for good (the stop); any thread. The owner lets go of it at its next
+     * select, which does not block; {@link #awaitListenerReleased} tells when.
+     */
     void stopWatchingListener() {
         SelectionKey key = acceptKey;
         if (key != null) {
             key.cancel();
+        }
+        releasingListener = true;
+        selector.wakeup();
+    }
+
+    /**
+     * Waits, at most {@code millis}, until this loop's selector holds the listening socket no more: closed after
+     * that, the socket stops listening at once. A listening socket closed while a selector still holds it keeps
+     * listening, unaccepted, until that selector's next select, and every connection the kernel completes meanwhile
+     * is reset. Returns at once for a loop never started or ended; on interrupt, with the interrupt flag set.
+     */
+    void awaitListenerReleased(long millis) {
+        if (tenure == null) {
+            return;
+        }
+        try {
+            listenerReleased.await(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -215,19 +238,6 @@ final class EventLoop {
     void resumeAccepting() {
         resumeAccept = true;
         selector.wakeup();
-    }
-
-    /**
-     * Waits, at most {@code millis}, until the loop has done a select after this call: keys cancelled before it
-     * (a closed listener) are then released by this loop's selector.
-     */
-    void awaitSelect(long millis) {
-        long seen = selects;
-        long deadline = System.nanoTime() + millis * 1_000_000L;
-        selector.wakeup();
-        while (selects == seen && !closed && System.nanoTime() - deadline < 0) {
-            LockSupport.parkNanos(200_000L);
-        }
     }
 
     /** Starts the loop's first owner, watched by {@code watchdog}. */
@@ -376,6 +386,10 @@ final class EventLoop {
                 closeAll();
             }
         } finally {
+            if (!mine.handedOff()) {
+                // the selector is closed (or was never to select again): it holds nothing
+                listenerReleased.countDown();
+            }
             if (closed && !mine.handedOff()) {
                 ended.countDown();
             }
@@ -479,7 +493,9 @@ final class EventLoop {
             nextSweep = now + SWEEP_NANOS;
         }
         long waitMillis = Math.max(1, (nextSweep - now) / 1_000_000L);
-        if (sweepRequested || !arrivals.isEmpty()) {
+        // a select that begins after the listener's key was cancelled deregisters it
+        boolean releasing = releasingListener && listenerReleased.getCount() != 0;
+        if (releasing || sweepRequested || !arrivals.isEmpty()) {
             selector.selectNow();
         } else if (members.isEmpty()) {
             // nothing to time out: sleep until a connection or a request to close comes
@@ -487,7 +503,9 @@ final class EventLoop {
         } else {
             selector.select(waitMillis);
         }
-        selects++;
+        if (releasing) {
+            listenerReleased.countDown();
+        }
         Set<SelectionKey> selected = selector.selectedKeys();
         if (!selected.isEmpty()) {
             for (Iterator<SelectionKey> keys = selected.iterator(); keys.hasNext(); ) {

@@ -552,7 +552,7 @@ public final class LauncherHttpServer extends HttpServer {
             if (!loops.isEmpty()) {
                 loops.forEach(EventLoop::stopWatchingListener);
                 for (EventLoop loop : loops) {
-                    loop.awaitSelect(1000);
+                    loop.awaitListenerReleased(1000);
                 }
             }
             awaitAcceptThread();
