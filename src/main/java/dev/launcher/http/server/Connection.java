@@ -110,6 +110,7 @@ final class Connection implements Runnable {
     private void open() {
         buffers = ConnectionBuffers.take();
         input = new RequestInput(wire, buffers.input);
+        input.countGrowthIn(server.bodyBuffers());
         output = new ResponseOutput(wire.asOutputStream(), buffers.output);
     }
 
@@ -464,7 +465,7 @@ final class Connection implements Runnable {
      * all arrived, {@code WAIT} for more, {@code REFUSED} if it is a malformed chunked body ({@link #refusal}: 400).
      * A body larger than {@link ServerLimits#maxBufferedBody()} is not waited for ({@code COMPLETE}): its handler
      * reads it as it comes (a fixed-length one as soon as its head says so, a chunked one once that much of it has
-     * arrived). The input buffer grows only as the bytes arrive, and each piece gives the client another idle
+     * arrived); nor is one whose buffer cannot grow within the server's {@link ServerLimits#bodyBufferBudget()}. The input buffer grows only as the bytes arrive, and each piece gives the client another idle
      * interval (past it: 408).
      */
     private Arrival bodyArrival(RequestHead head) {
@@ -504,7 +505,11 @@ final class Connection implements Runnable {
             arrivalDeadline = System.nanoTime() + limits.idleMillis() * 1_000_000L;
         }
         bodyBuffered = input.buffered();
-        input.roomFor(total);
+        if (!input.roomFor(total)) {
+            // the server's budget for such buffers is spent: the handler reads the rest as it comes, as a larger one
+            bodyReceived();
+            return Arrival.COMPLETE;
+        }
         bodyPending = true;
         return Arrival.WAIT;
     }
@@ -619,6 +624,7 @@ final class Connection implements Runnable {
         inHand = false;
         bodyPending = false;
         if (input != null) {
+            input.releaseGrowth();
             close(graceful, buffers.input);
             if (exchange == null) {
                 buffers.giveBack();

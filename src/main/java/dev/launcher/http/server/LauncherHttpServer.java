@@ -116,6 +116,8 @@ public final class LauncherHttpServer extends HttpServer {
     private volatile java.util.function.BooleanSupplier keepAlive = () -> true;
 
     private final ServerFailures failures = new ServerFailures();
+    /** The buffers grown for request bodies received whole, all connections together. */
+    private final BufferBudget bodyBuffers;
     /** Makes the server's threads (tests); null: its own. */
     private java.util.concurrent.ThreadFactory threadFactory;
 
@@ -126,6 +128,12 @@ public final class LauncherHttpServer extends HttpServer {
         this.limits = limits;
         this.loopCount = loopCount;
         this.connectionPermits = new Semaphore(limits.maxConnections());
+        this.bodyBuffers = new BufferBudget(limits.bodyBufferBudget());
+    }
+
+    /** {@return where the connections count the buffers they grow to receive bodies whole} */
+    BufferBudget bodyBuffers() {
+        return bodyBuffers;
     }
 
     /**

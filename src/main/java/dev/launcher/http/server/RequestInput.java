@@ -38,6 +38,10 @@ final class RequestInput extends InputStream {
     private boolean sawLine;
     /** True if the last byte scanned was a CR. */
     private boolean pendingCr;
+    /** Where growing the buffer for a body is counted; null: not counted. */
+    private BufferBudget budget;
+    /** The bytes {@link #budget} counts for this buffer now. */
+    private long counted;
 
     RequestInput(Wire wire, byte[] buffer) {
         this.wire = wire;
@@ -127,18 +131,40 @@ final class RequestInput extends InputStream {
      * Makes room for at least one more byte of a body being received whole, that ends {@code total} bytes after the
      * current position: compacts, else grows the buffer (doubling, never past {@code total}). It grows only once
      * what has arrived fills it, so a client that announces much and sends little costs little.
+     *
+     * @return false if the buffer is full and growing it would take the {@linkplain #countGrowthIn budget} past its
+     *     limit: the body is then not received whole
      */
-    void roomFor(int total) {
+    boolean roomFor(int total) {
         if (limit < buffer.length) {
-            return;
+            return true;
         }
         if (position > 0) {
             compact(position);
-            return;
+            return true;
         }
         if (buffer.length < total) {
-            buffer = java.util.Arrays.copyOf(buffer, (int) Math.min(total, Math.max(2L * buffer.length, 16 * 1024)));
+            int size = (int) Math.min(total, Math.max(2L * buffer.length, 16 * 1024));
+            if (budget != null && !budget.take(size - buffer.length)) {
+                return false;
+            }
+            counted += size - buffer.length;
+            buffer = java.util.Arrays.copyOf(buffer, size);
         }
+        return true;
+    }
+
+    /** Counts the growth of the buffer for bodies ({@link #roomFor}) in {@code budget} from now on. */
+    void countGrowthIn(BufferBudget budget) {
+        this.budget = budget;
+    }
+
+    /** Gives back to the budget what this buffer's growth took (the connection ends). Idempotent. */
+    void releaseGrowth() {
+        if (budget != null) {
+            budget.give(counted);
+        }
+        counted = 0;
     }
 
     /**
@@ -151,6 +177,7 @@ final class RequestInput extends InputStream {
             limit -= position;
             position = 0;
             buffer = original;
+            releaseGrowth();
         }
     }
 

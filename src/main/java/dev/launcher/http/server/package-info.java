@@ -31,7 +31,8 @@
  *       the response: framing (fixed length or chunked), the buffered output, the head's bytes.</li>
  *   <li>{@code ServerContext} — a context: a path, its handler, filters and authenticator.</li>
  *   <li>{@code ServerLimits} — the limits, from system properties. {@code ConnectionBuffers} — pooled
- *       per-connection buffers.</li>
+ *       per-connection buffers. {@code BufferBudget} — the bytes all connections may grow their buffers by to
+ *       receive bodies whole.</li>
  * </ul>
  *
  * <h2>The path of a request</h2>
@@ -41,7 +42,8 @@
  *       the fewest connections.</li>
  *   <li>The loop's owner reads what has arrived ({@code RequestInput.readNow}); once {@code headArrived} says the
  *       head is whole, {@code RequestHead.read} parses it from the buffer (a refusal is answered and the
- *       connection closes); its body is received whole too, up to {@code ServerLimits.maxBufferedBody} (a
+ *       connection closes); its body is received whole too, up to {@code ServerLimits.maxBufferedBody} and
+ *       within the server's {@code BufferBudget} for such buffers (a
  *       chunked one followed by {@code ChunkedBody.scan} as it arrives, a malformed one refused; {@code 100
  *       Continue} sent first if the client waits for it). Until then the connection waits in the selector,
  *       holding no thread.</li>

@@ -103,6 +103,57 @@ class SlowBodiesTest {
         assertEquals(CLIENTS, entered.get());
     }
 
+    /**
+     * The server's budget for grown body buffers ({@link ServerLimits#bodyBufferBudget()}) is shared: with room for
+     * three slow bodies' buffers, a fourth is not waited for on the loop — its handler runs at once and reads the body
+     * as it comes — and all four are served whole; once they are, the budget is whole again.
+     */
+    @Test
+    void aBodyPastTheServersBufferBudgetIsReadByItsHandler() throws Exception {
+        // each first part (20,000 bytes) grows its connection's 8 KiB buffer twice: to 16 KiB, then to 32 KiB
+        long perBody = 8192 + 16384;
+        List<String> entered = java.util.Collections.synchronizedList(new ArrayList<>());
+        server = LauncherHttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024,
+                new ServerLimits(ServerLimits.MAX_HEAD_BYTES, 200, 20_000, 30_000, 4096, true)
+                        .withBodyBufferBudget(3 * perBody), 1);
+        server.createContext("/", exchange -> {
+            entered.add(exchange.getRequestURI().getPath());
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            byte[] answer = Integer.toString(body.length).getBytes(StandardCharsets.US_ASCII);
+            exchange.sendResponseHeaders(200, answer.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(answer);
+            }
+        });
+        server.start();
+        BufferBudget budget = server.bodyBuffers();
+
+        for (int i = 0; i < 3; i++) {
+            Socket socket = connect();
+            clients.add(socket);
+            sendFirstPart(socket, Kind.FIXED);
+        }
+        awaitCondition(() -> server.bodiesAwaited() == 3 && budget.used() == 3 * perBody,
+                () -> "bodies awaited: " + server.bodiesAwaited() + ", budget used " + budget.used());
+        assertEquals(List.of(), entered, "a handler ran before its body had arrived");
+
+        Socket fourth = connect();
+        clients.add(fourth);
+        sendFirstPart(fourth, Kind.FIXED);
+        awaitCondition(() -> entered.size() == 1, () -> "handlers entered: " + entered);
+        assertEquals(3, server.bodiesAwaited(), "the fourth body is read by its handler, not awaited on the loop");
+        assertTrue(budget.used() <= budget.limit(), budget.used() + " of " + budget.limit());
+
+        for (Socket client : clients) {
+            sendRest(client, Kind.FIXED);
+        }
+        for (int i = 0; i < clients.size(); i++) {
+            assertEquals(Integer.toString(BODY), readResponse(clients.get(i).getInputStream()), "client " + i);
+        }
+        assertEquals(4, entered.size());
+        awaitCondition(() -> budget.used() == 0, () -> "budget still used after the exchanges: " + budget.used());
+    }
+
     private Socket connect() throws IOException {
         Socket socket = new Socket();
         socket.connect(server.getAddress(), 5000);
