@@ -60,14 +60,29 @@ final class Log {
      * the JDK console handler's two-line form with its local timestamp; until the outcome line.
      */
     Log(PrintStream out, Format format) {
-        boolean configured = System.getProperty("java.util.logging.config.file") != null
-                || System.getProperty("java.util.logging.config.class") != null;
-        this.own = configured ? null : new LineSink(out, format);
-        this.server = configured ? null : Logger.getLogger(SERVER_LOGGER);
+        this(configured() ? null : new LineSink(out, format), configured() ? null : Logger.getLogger(SERVER_LOGGER));
+    }
+
+    private Log(LineSink own, Logger server) {
+        this.own = own;
+        this.server = server;
         if (server != null) {
             server.setUseParentHandlers(false);
             server.addHandler(serverLines);
         }
+    }
+
+    private static boolean configured() {
+        return System.getProperty("java.util.logging.config.file") != null
+                || System.getProperty("java.util.logging.config.class") != null;
+    }
+
+    /**
+     * {@return a log that formats its lines as {@code format} and writes them nowhere} It takes in no other
+     * logger's records and goes through no logger, whatever the JVM's logging configuration.
+     */
+    static Log nowhere(Format format) {
+        return new Log(new LineSink(new PrintStream(java.io.OutputStream.nullOutputStream()), format), null);
     }
 
     /** Logs the message {@code key} with its arguments; false if the log is already sealed. */
