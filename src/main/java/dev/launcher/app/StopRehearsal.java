@@ -16,13 +16,19 @@ import java.util.concurrent.CompletableFuture;
  * rehearsed).
  *
  * <p>What a caller may rely on: the rehearsal touches nothing of the launcher's group, log, signals or process; it
- * does not run if a stop comes before the group is ready; anything that goes wrong in it (no thread to be had, say)
- * ends it silently, since it is only an aid. It takes a few milliseconds of CPU and three short-lived threads.
+ * runs {@value #AFTER_READY_MILLIS} ms after the group is ready, and not at all if a stop comes before that; anything
+ * that goes wrong in it (no thread to be had, say) ends it silently, since it is only an aid. It takes a few
+ * milliseconds of CPU and three short-lived threads.
  */
 final class StopRehearsal {
 
     /** The longest the rehearsal waits for the group to be ready; a group slower to start is not rehearsed. */
     private static final Duration READY_WAIT = Duration.ofMinutes(1);
+    /**
+     * How long after the group is ready the rehearsal waits first: the first requests (a readiness probe, a start-up
+     * poller) are served without it beside them on the CPUs. A stop that comes sooner runs cold.
+     */
+    static final long AFTER_READY_MILLIS = 250;
     /** The rehearsal group's deadline: its members stop at once, so it is never reached. */
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
@@ -30,7 +36,7 @@ final class StopRehearsal {
     }
 
     /**
-     * Starts the rehearsal for {@code group}: it runs once the group is ready.
+     * Starts the rehearsal for {@code group}: it runs {@value #AFTER_READY_MILLIS} ms after the group is ready.
      *
      * @param format the format the launcher's log lines are in
      * @return the rehearsal's outcome; empty if it did not run (a stop came first, or it failed)
@@ -50,7 +56,8 @@ final class StopRehearsal {
 
     private static Optional<Outcome> runWhenReady(ServiceGroup group, Log.Format format) {
         try {
-            if (!group.awaitReady(READY_WAIT)) {
+            if (!group.awaitReady(READY_WAIT) || group.awaitOutcome(Duration.ofMillis(AFTER_READY_MILLIS)).isPresent()
+                    || group.isStopTriggered()) {
                 return Optional.empty();
             }
             return Optional.of(rehearse(format));

@@ -82,6 +82,10 @@ record ServerLimits(int maxHeadBytes, int maxHeaders, long requestMillis, int id
                 longProperty("launcher.http.bodyBufferBudget", defaultBodyBufferBudget()));
     }
 
+    private static int intProperty(String name, int fallback) {
+        return (int) Math.min(Integer.MAX_VALUE, longProperty(name, fallback));
+    }
+
     private static long longProperty(String name, long fallback) {
         String value = System.getProperty(name);
         if (value == null) {
@@ -89,19 +93,6 @@ record ServerLimits(int maxHeadBytes, int maxHeaders, long requestMillis, int id
         }
         try {
             long parsed = Long.parseLong(value.trim());
-            return parsed > 0 ? parsed : fallback;
-        } catch (NumberFormatException e) {
-            return fallback;
-        }
-    }
-
-    private static int intProperty(String name, int fallback) {
-        String value = System.getProperty(name);
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            int parsed = Integer.parseInt(value.trim());
             return parsed > 0 ? parsed : fallback;
         } catch (NumberFormatException e) {
             return fallback;

@@ -120,14 +120,7 @@ class EventLoopTest {
     /** A request pipelined behind one whose handler blocks is served, in order, once that handler returns. */
     @Test
     void pipelinedRequestBehindABlockingOne() throws Exception {
-        CountDownLatch entered = new CountDownLatch(1);
-        start(DEFAULTS, 1, entered);
-        RawHttp client = client();
-        client.send(BLOCK + "GET /fast HTTP/1.1\r\nHost: x\r\n\r\n");
-        awaitStarted(entered);
-        assertEquals("fast", besideClient().request("GET", "/fast", "").body);
-        release.countDown();
-        assertEquals("blocked", client.read(false).body);
+        RawHttp client = behindABlockingOne("GET /fast HTTP/1.1\r\nHost: x\r\n\r\n");
         assertEquals("fast", client.read(false).body);
         assertEquals("fast", client.request("GET", "/fast", "").body);
     }
@@ -138,14 +131,7 @@ class EventLoopTest {
      */
     @Test
     void partOfAHeadBehindABlockingOne() throws Exception {
-        CountDownLatch entered = new CountDownLatch(1);
-        start(DEFAULTS, 1, entered);
-        RawHttp client = client();
-        client.send(BLOCK + "GET /fast HTTP/1.1\r\nHo");
-        awaitStarted(entered);
-        assertEquals("fast", besideClient().request("GET", "/fast", "").body);
-        release.countDown();
-        assertEquals("blocked", client.read(false).body);
+        RawHttp client = behindABlockingOne("GET /fast HTTP/1.1\r\nHo");
         client.send("st: x\r\n\r\n");
         assertEquals("fast", client.read(false).body);
         assertEquals("fast", client.request("GET", "/fast", "").body);
@@ -157,14 +143,8 @@ class EventLoopTest {
      */
     @Test
     void expectContinueBehindABlockingOne() throws Exception {
-        CountDownLatch entered = new CountDownLatch(1);
-        start(DEFAULTS, 1, entered);
-        RawHttp client = client();
-        client.send(BLOCK + "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
-        awaitStarted(entered);
-        assertEquals("fast", besideClient().request("GET", "/fast", "").body);
-        release.countDown();
-        assertEquals("blocked", client.read(false).body);
+        RawHttp client = behindABlockingOne(
+                "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
         assertEquals(100, client.read(false).status);
         client.send("hello");
         assertEquals("hello", client.read(false).body);
@@ -177,17 +157,28 @@ class EventLoopTest {
      */
     @Test
     void malformedRequestBehindABlockingOne() throws Exception {
+        RawHttp client = behindABlockingOne("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5, 5\r\n\r\nhello");
+        assertEquals(400, client.read(false).status);
+        client.assertClosed();
+        assertEquals(0, echoed.get(), "a handler saw the refused request");
+    }
+
+    /**
+     * Sends a request whose handler blocks, then {@code next} on the same connection; checks that the loop serves
+     * another connection meanwhile, releases the handler and reads its answer.
+     *
+     * @return the connection, with {@code next} still to be answered
+     */
+    private RawHttp behindABlockingOne(String next) throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         start(DEFAULTS, 1, entered);
         RawHttp client = client();
-        client.send(BLOCK + "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5, 5\r\n\r\nhello");
+        client.send(BLOCK + next);
         awaitStarted(entered);
         assertEquals("fast", besideClient().request("GET", "/fast", "").body);
         release.countDown();
         assertEquals("blocked", client.read(false).body);
-        assertEquals(400, client.read(false).status);
-        client.assertClosed();
-        assertEquals(0, echoed.get(), "a handler saw the refused request");
+        return client;
     }
 
     /** A connection's placement moves only between its loop and away from it; any other move is a bug. */

@@ -56,18 +56,8 @@ class SlowBodiesTest {
     @Test
     void slowBodiesHoldNoThreadAndAreServedWhenWhole() throws Exception {
         AtomicInteger entered = new AtomicInteger();
-        server = LauncherHttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024,
-                new ServerLimits(ServerLimits.MAX_HEAD_BYTES, 200, 20_000, 30_000, 4096, true), 2);
-        server.createContext("/", exchange -> {
-            entered.incrementAndGet();
-            byte[] body = exchange.getRequestBody().readAllBytes();
-            byte[] answer = Integer.toString(body.length).getBytes(StandardCharsets.US_ASCII);
-            exchange.sendResponseHeaders(200, answer.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(answer);
-            }
-        });
-        server.start();
+        startCountingServer(new ServerLimits(ServerLimits.MAX_HEAD_BYTES, 200, 20_000, 30_000, 4096, true), 2,
+                entered::incrementAndGet);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 
         // one whole request of each kind first: the loops' threads and the classes are there before the count
@@ -113,19 +103,8 @@ class SlowBodiesTest {
         // each first part (20,000 bytes) grows its connection's 8 KiB buffer twice: to 16 KiB, then to 32 KiB
         long perBody = 8192 + 16384;
         List<String> entered = java.util.Collections.synchronizedList(new ArrayList<>());
-        server = LauncherHttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024,
-                new ServerLimits(ServerLimits.MAX_HEAD_BYTES, 200, 20_000, 30_000, 4096, true)
-                        .withBodyBufferBudget(3 * perBody), 1);
-        server.createContext("/", exchange -> {
-            entered.add(exchange.getRequestURI().getPath());
-            byte[] body = exchange.getRequestBody().readAllBytes();
-            byte[] answer = Integer.toString(body.length).getBytes(StandardCharsets.US_ASCII);
-            exchange.sendResponseHeaders(200, answer.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(answer);
-            }
-        });
-        server.start();
+        startCountingServer(new ServerLimits(ServerLimits.MAX_HEAD_BYTES, 200, 20_000, 30_000, 4096, true)
+                .withBodyBufferBudget(3 * perBody), 1, () -> entered.add("entered"));
         BufferBudget budget = server.bodyBuffers();
 
         for (int i = 0; i < 3; i++) {
@@ -152,6 +131,25 @@ class SlowBodiesTest {
         }
         assertEquals(4, entered.size());
         awaitCondition(() -> budget.used() == 0, () -> "budget still used after the exchanges: " + budget.used());
+    }
+
+    /**
+     * Starts a server whose handler runs {@code onEntry}, reads the whole request body and answers its length.
+     *
+     * @param loops event loops
+     */
+    private void startCountingServer(ServerLimits limits, int loops, Runnable onEntry) throws IOException {
+        server = LauncherHttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024, limits, loops);
+        server.createContext("/", exchange -> {
+            onEntry.run();
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            byte[] answer = Integer.toString(body.length).getBytes(StandardCharsets.US_ASCII);
+            exchange.sendResponseHeaders(200, answer.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(answer);
+            }
+        });
+        server.start();
     }
 
     private Socket connect() throws IOException {
