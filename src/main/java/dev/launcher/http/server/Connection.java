@@ -465,8 +465,9 @@ final class Connection implements Runnable {
      * all arrived, {@code WAIT} for more, {@code REFUSED} if it is a malformed chunked body ({@link #refusal}: 400).
      * A body larger than {@link ServerLimits#maxBufferedBody()} is not waited for ({@code COMPLETE}): its handler
      * reads it as it comes (a fixed-length one as soon as its head says so, a chunked one once that much of it has
-     * arrived); nor is one whose buffer cannot grow within the server's {@link ServerLimits#bodyBufferBudget()}. The input buffer grows only as the bytes arrive, and each piece gives the client another idle
-     * interval (past it: 408).
+     * arrived); nor is one whose buffer cannot grow within the server's {@link ServerLimits#bodyBufferBudget()}.
+     * The input buffer grows only as the bytes arrive, and each piece gives the client another idle interval (past
+     * it: 408).
      */
     private Arrival bodyArrival(RequestHead head) {
         long length = head.bodyLength;
